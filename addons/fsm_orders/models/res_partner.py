@@ -1,0 +1,150 @@
+import logging
+from urllib.parse import urlencode
+
+from odoo import fields, models
+from odoo.fields import Domain
+
+_logger = logging.getLogger(__name__)
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    service_order_ids = fields.One2many(
+        "service.order", "commercial_partner_id", string="Service orders (client)"
+    )
+    service_order_count = fields.Integer(compute="_compute_fsm_counts", string="Service orders")
+    service_equipment_ids = fields.One2many(
+        "service.equipment", "commercial_partner_id", string="Equipment"
+    )
+    service_equipment_count = fields.Integer(compute="_compute_fsm_counts", string="Equipment count")
+    service_site_count = fields.Integer(compute="_compute_fsm_counts", string="Sites")
+    service_document_count = fields.Integer(compute="_compute_fsm_counts", string="Documents")
+
+    def _compute_fsm_counts(self):
+        Order = self.env["service.order"]
+        Equipment = self.env["service.equipment"]
+        commercial = self.commercial_partner_id
+        order_counts = dict(
+            Order._read_group(
+                [("commercial_partner_id", "in", commercial.ids)],
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        )
+        equipment_counts = dict(
+            Equipment._read_group(
+                [("commercial_partner_id", "in", commercial.ids)],
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            client = partner.commercial_partner_id
+            partner.service_order_count = order_counts.get(client, 0)
+            partner.service_equipment_count = equipment_counts.get(client, 0)
+            partner.service_site_count = len(client.child_ids.filtered(lambda p: p.type == "other"))
+            partner.service_document_count = (
+                self.env["ir.attachment"].search_count(partner._fsm_documents_domain())
+                if partner.id
+                else 0
+            )
+
+    def _fsm_documents_domain(self):
+        client = self.commercial_partner_id
+        orders = self.env["service.order"].search([("commercial_partner_id", "=", client.id)])
+        equipment = self.env["service.equipment"].search([("commercial_partner_id", "=", client.id)])
+        return Domain.OR(
+            [
+                Domain("res_model", "=", "service.order") & Domain("res_id", "in", orders.ids),
+                Domain("res_model", "=", "service.equipment")
+                & Domain("res_id", "in", equipment.ids),
+            ]
+        )
+
+    # ------------------------------------------------------------------
+    # sites
+    # ------------------------------------------------------------------
+    def _fsm_one_line_address(self):
+        self.ensure_one()
+        parts = [self.street, self.street2, " ".join(filter(None, [self.zip, self.city]))]
+        return ", ".join(p for p in parts if p) or False
+
+    def _fsm_directions_url(self):
+        """Google Maps directions to this address: no API key is needed."""
+        self.ensure_one()
+        if not self:
+            return False
+        if self.partner_latitude or self.partner_longitude:
+            destination = f"{self.partner_latitude:.6f},{self.partner_longitude:.6f}"
+        else:
+            address = ", ".join(
+                p
+                for p in [
+                    self.street,
+                    self.zip,
+                    self.city,
+                    self.country_id.name,
+                ]
+                if p
+            )
+            if not address:
+                return False
+            destination = address
+        return "https://www.google.com/maps/dir/?" + urlencode(
+            {"api": "1", "destination": destination}
+        )
+
+    def _fsm_ensure_geolocation(self):
+        """Geolocate sites that have an address but no coordinates yet.
+
+        Uses base_geolocalize's provider (OpenStreetMap by default, changeable
+        in Settings); like base_geolocalize itself it does nothing while tests
+        run unless ``force_geo_localize`` is in the context.  A failing lookup
+        never blocks saving the order: the site simply stays without
+        coordinates and can be located by hand.
+        """
+        todo = self.filtered(
+            lambda p: not (p.partner_latitude or p.partner_longitude) and (p.city or p.zip)
+        )
+        if not todo:
+            return
+        try:
+            todo.sudo().geo_localize()
+        except Exception as exc:  # noqa: BLE001 — a geocoder outage must not lose the order
+            _logger.warning("Geolocation of %s failed: %s", todo.ids, exc)
+
+    # ------------------------------------------------------------------
+    # buttons
+    # ------------------------------------------------------------------
+    def action_view_service_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("fsm_orders.action_service_order")
+        client = self.commercial_partner_id
+        action["domain"] = [("commercial_partner_id", "=", client.id)]
+        action["context"] = {
+            "default_partner_id": client.id,
+            "search_default_filter_my_teams": False,
+        }
+        return action
+
+    def action_view_service_equipment(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "fsm_orders.action_service_equipment"
+        )
+        client = self.commercial_partner_id
+        action["domain"] = [("commercial_partner_id", "=", client.id)]
+        action["context"] = {"default_partner_id": client.id}
+        return action
+
+    def action_view_service_documents(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Service documents of %s", self.commercial_partner_id.name),
+            "res_model": "ir.attachment",
+            "view_mode": "kanban,list,form",
+            "domain": list(self._fsm_documents_domain()),
+            "context": {"create": False},
+        }

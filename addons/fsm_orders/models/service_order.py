@@ -1,0 +1,835 @@
+import logging
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import format_datetime
+
+_logger = logging.getLogger(__name__)
+
+STATES = [
+    ("draft", "New"),
+    ("planned", "Planned"),
+    ("dispatched", "Dispatched"),
+    ("accepted", "Accepted"),
+    ("in_progress", "In progress"),
+    ("done", "Done"),
+    ("cancelled", "Cancelled"),
+]
+
+PRIORITIES = [
+    ("0", "Low"),
+    ("1", "Normal"),
+    ("2", "High"),
+    ("3", "Urgent"),
+]
+
+# Fields a technician may change on their own order; everything else
+# (client, site, schedule, assignment) is the coordinator's.
+TECHNICIAN_WRITABLE_FIELDS = {
+    "work_summary",
+    "parts_note",
+    "internal_note",
+    "message_main_attachment_id",
+    "activity_ids",
+    "message_follower_ids",
+    "message_ids",
+    "equipment_ids",  # technician records a machine found on site
+}
+
+
+class ServiceOrder(models.Model):
+    """A visit of a technician to a client's site to work on their equipment.
+
+    The order is the unit that is planned, dispatched, executed and settled.
+    Its life is ``draft → planned → dispatched → accepted → in_progress →
+    done`` (or ``cancelled``) and is driven only by the ``action_*`` methods,
+    which check the step and who takes it.
+    """
+
+    _name = "service.order"
+    _description = "Service Order"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "priority desc, scheduled_start, id desc"
+    _check_company_auto = True
+    _mail_post_access = "read"
+
+    name = fields.Char(
+        "Reference", required=True, copy=False, readonly=True, default="/", index="trigram"
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    active = fields.Boolean(default=True)
+    state = fields.Selection(
+        STATES,
+        string="Status",
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+        group_expand="_group_expand_states",
+    )
+    priority = fields.Selection(
+        PRIORITIES, default="1", required=True, index=True, tracking=True
+    )
+    color = fields.Integer("Color index")
+
+    # --- who and where -------------------------------------------------
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Client",
+        required=True,
+        tracking=True,
+        index=True,
+        check_company=True,
+        domain="[('is_company', '=', True)]",
+        help="The client the work is done for (the company billed).",
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", store=True, index=True, string="Client company"
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        string="Contact",
+        tracking=True,
+        check_company=True,
+        domain="[('commercial_partner_id', '=', commercial_partner_id), ('is_company', '=', False)]",
+        help="The person the technician calls and who receives the notifications.",
+    )
+    contact_phone = fields.Char(
+        "Contact phone", compute="_compute_contact_phone", help="Number to call on site."
+    )
+    location_id = fields.Many2one(
+        "res.partner",
+        string="Site",
+        required=True,
+        tracking=True,
+        index=True,
+        check_company=True,
+        domain="[('commercial_partner_id', '=', commercial_partner_id)]",
+        help="Where the work happens: the client's own address or one of its sites.",
+    )
+    site_address = fields.Char("Address", compute="_compute_site_address")
+    site_latitude = fields.Float(related="location_id.partner_latitude", string="Latitude")
+    site_longitude = fields.Float(related="location_id.partner_longitude", string="Longitude")
+    directions_url = fields.Char(
+        "Directions", compute="_compute_directions_url", help="Route to the site in Google Maps."
+    )
+    equipment_ids = fields.Many2many(
+        "service.equipment",
+        "service_order_equipment_rel",
+        "order_id",
+        "equipment_id",
+        string="Equipment",
+        check_company=True,
+        domain="[('commercial_partner_id', '=', commercial_partner_id)]",
+    )
+    team_id = fields.Many2one(
+        "service.team", string="Team", tracking=True, index=True, check_company=True
+    )
+    technician_id = fields.Many2one(
+        "hr.employee",
+        string="Technician",
+        tracking=True,
+        index=True,
+        check_company=True,
+        domain="[('is_technician', '=', True)]",
+    )
+    technician_user_id = fields.Many2one(
+        "res.users",
+        string="Technician user",
+        related="technician_id.user_id",
+        store=True,
+        index=True,
+    )
+
+    # --- what ------------------------------------------------------------
+    description = fields.Html("Scope of work", help="What the client asked for and what to do.")
+    parts_note = fields.Text(
+        "Parts to collect", help="Parts the technician takes along (a note until stock is used)."
+    )
+    work_summary = fields.Text("Work done", help="What the technician did, for the report.")
+    internal_note = fields.Text("Internal note")
+
+    # --- when ------------------------------------------------------------
+    scheduled_start = fields.Datetime("Scheduled start", tracking=True, index=True, copy=False)
+    scheduled_duration = fields.Float(
+        "Duration", default=1.0, tracking=True, help="Planned time on site, in hours."
+    )
+    scheduled_end = fields.Datetime(
+        "Scheduled end",
+        compute="_compute_scheduled_end",
+        inverse="_inverse_scheduled_end",
+        store=True,
+        copy=False,
+    )
+    window_start = fields.Datetime(
+        "Available from", help="The client can receive the technician from this moment."
+    )
+    window_end = fields.Datetime("Available until", help="… and until this moment.")
+    is_outside_window = fields.Boolean(
+        "Outside the client's window", compute="_compute_is_outside_window"
+    )
+    arrival_window = fields.Char(
+        "Arrival window",
+        compute="_compute_arrival_window",
+        help="What the client is told: the technician arrives in this interval.",
+    )
+    date_dispatched = fields.Datetime("Dispatched on", readonly=True, copy=False)
+    date_accepted = fields.Datetime("Accepted on", readonly=True, copy=False)
+    date_started = fields.Datetime("Started on", readonly=True, copy=False, tracking=True)
+    date_finished = fields.Datetime("Finished on", readonly=True, copy=False, tracking=True)
+    visit_time_label = fields.Char("Visit time", compute="_compute_visit_time_label")
+    user_can_plan = fields.Boolean(compute="_compute_user_can_plan")
+    is_today = fields.Boolean("Today", compute="_compute_is_today", search="_search_is_today")
+    cancel_reason = fields.Char("Cancellation reason", copy=False, tracking=True)
+
+    # --- signature (filled on site by the report module) ----------------
+    signature = fields.Image("Signature", copy=False, attachment=True, max_width=1024)
+    signed_by = fields.Char("Signed by", copy=False)
+    signed_on = fields.Datetime("Signed on", copy=False)
+
+    # --- history ---------------------------------------------------------
+    previous_visit_ids = fields.Many2many(
+        "service.order",
+        compute="_compute_previous_visits",
+        string="Previous visits",
+        help="Earlier orders on the same machines (or the same site when no machine is set).",
+    )
+    previous_visits_summary = fields.Text(compute="_compute_previous_visits")
+
+    # --- settlement ------------------------------------------------------
+    is_billable = fields.Boolean(
+        "Billable", default=True, tracking=True, help="Off for warranty or contract work."
+    )
+    invoice_ids = fields.Many2many(
+        "account.move",
+        "service_order_invoice_rel",
+        "order_id",
+        "move_id",
+        string="Invoices",
+        copy=False,
+        readonly=True,
+    )
+    invoice_count = fields.Integer(compute="_compute_invoice_count")
+    invoice_status = fields.Selection(
+        [("no", "Nothing to invoice"), ("to_invoice", "To invoice"), ("invoiced", "Invoiced")],
+        compute="_compute_invoice_status",
+        store=True,
+        string="Invoice status",
+    )
+
+    # ------------------------------------------------------------------
+    # constraints
+    # ------------------------------------------------------------------
+    _duration_positive = models.Constraint(
+        "CHECK(scheduled_duration >= 0)",
+        "The duration of a visit cannot be negative.",
+    )
+
+    @api.constrains("scheduled_duration")
+    def _check_duration(self):
+        for order in self:
+            if order.scheduled_duration < 0:
+                raise ValidationError(
+                    self.env._("The duration of %s cannot be negative.", order.display_name)
+                )
+
+    @api.constrains("window_start", "window_end")
+    def _check_window(self):
+        for order in self:
+            if order.window_start and order.window_end and order.window_end < order.window_start:
+                raise ValidationError(
+                    self.env._(
+                        "The client's availability window of %s closes before it opens: "
+                        "set 'Available until' after 'Available from'.",
+                        order.display_name,
+                    )
+                )
+
+    @api.constrains("date_started", "date_finished")
+    def _check_execution_dates(self):
+        for order in self:
+            if order.date_started and order.date_finished and order.date_finished < order.date_started:
+                raise ValidationError(
+                    self.env._("%s cannot finish before it started.", order.display_name)
+                )
+
+    @api.constrains("partner_id", "location_id", "contact_id", "equipment_ids")
+    def _check_client_consistency(self):
+        for order in self:
+            client = order.partner_id.commercial_partner_id
+            if order.location_id and order.location_id.commercial_partner_id != client:
+                raise ValidationError(
+                    self.env._(
+                        "The site %(site)s does not belong to %(client)s: pick one of the "
+                        "client's own sites.",
+                        site=order.location_id.display_name,
+                        client=client.display_name,
+                    )
+                )
+            if order.contact_id and order.contact_id.commercial_partner_id != client:
+                raise ValidationError(
+                    self.env._(
+                        "%(contact)s is not a contact of %(client)s.",
+                        contact=order.contact_id.display_name,
+                        client=client.display_name,
+                    )
+                )
+            foreign = order.equipment_ids.filtered(
+                lambda e, c=client: e.partner_id.commercial_partner_id != c
+            )
+            if foreign:
+                raise ValidationError(
+                    self.env._(
+                        "%(machines)s belongs to another client than %(client)s: an order can "
+                        "only cover the client's own equipment.",
+                        machines=", ".join(foreign.mapped("display_name")),
+                        client=client.display_name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # computes
+    # ------------------------------------------------------------------
+    @api.depends("scheduled_start", "scheduled_duration")
+    def _compute_scheduled_end(self):
+        for order in self:
+            if order.scheduled_start:
+                order.scheduled_end = order.scheduled_start + timedelta(
+                    hours=order.scheduled_duration or 0.0
+                )
+            else:
+                order.scheduled_end = False
+
+    def _inverse_scheduled_end(self):
+        for order in self:
+            if not order.scheduled_end:
+                continue
+            if not order.scheduled_start:
+                raise ValidationError(
+                    self.env._("Set the start of %s before its end.", order.display_name)
+                )
+            delta = order.scheduled_end - order.scheduled_start
+            if delta < timedelta(0):
+                raise ValidationError(
+                    self.env._(
+                        "The scheduled end of %s is before its start: move the end after the "
+                        "start.",
+                        order.display_name,
+                    )
+                )
+            order.scheduled_duration = delta.total_seconds() / 3600.0
+
+    @api.depends("contact_id.phone", "partner_id.phone", "location_id.phone")
+    def _compute_contact_phone(self):
+        for order in self:
+            order.contact_phone = (
+                order.contact_id.phone or order.location_id.phone or order.partner_id.phone
+            )
+
+    @api.depends("location_id")
+    def _compute_site_address(self):
+        for order in self:
+            order.site_address = order.location_id._fsm_one_line_address()
+
+    @api.depends("location_id.partner_latitude", "location_id.partner_longitude")
+    def _compute_directions_url(self):
+        for order in self:
+            order.directions_url = order.location_id._fsm_directions_url()
+
+    @api.depends("scheduled_start", "scheduled_end", "window_start", "window_end")
+    def _compute_is_outside_window(self):
+        for order in self:
+            order.is_outside_window = bool(
+                order.scheduled_start
+                and (
+                    (order.window_start and order.scheduled_start < order.window_start)
+                    or (order.window_end and order.scheduled_end > order.window_end)
+                )
+            )
+
+    @api.depends("scheduled_start", "company_id.fsm_arrival_margin", "partner_id.tz")
+    def _compute_arrival_window(self):
+        for order in self:
+            order.arrival_window = order._get_arrival_window_text()
+
+    def _get_arrival_window_text(self, partner=None):
+        """The arrival interval as the client reads it, in the client's zone and language."""
+        self.ensure_one()
+        if not self.scheduled_start:
+            return False
+        partner = partner or self.contact_id or self.partner_id
+        tz = partner.tz or self.company_id.partner_id.tz or self.env.user.tz or "UTC"
+        margin = timedelta(hours=self.company_id.fsm_arrival_margin or 0.0)
+        env = self.with_context(lang=partner.lang or self.env.lang).env
+        start = format_datetime(env, self.scheduled_start, tz=tz, dt_format="EEE d MMM y, HH:mm")
+        end = format_datetime(env, self.scheduled_start + margin, tz=tz, dt_format="HH:mm")
+        return f"{start}–{end}" if margin else start
+
+    @api.depends("scheduled_start", "scheduled_end")
+    @api.depends_context("tz", "uid")
+    def _compute_visit_time_label(self):
+        tz = self.env.user.tz or "UTC"
+        for order in self:
+            if not order.scheduled_start:
+                order.visit_time_label = False
+                continue
+            start = format_datetime(self.env, order.scheduled_start, tz=tz, dt_format="HH:mm")
+            end = format_datetime(self.env, order.scheduled_end, tz=tz, dt_format="HH:mm")
+            order.visit_time_label = f"{start}–{end}"
+
+    @api.depends_context("uid")
+    def _compute_user_can_plan(self):
+        self.user_can_plan = self._is_coordinator()
+
+    def _compute_is_today(self):
+        bounds = self._today_bounds()
+        for order in self:
+            order.is_today = bool(
+                order.scheduled_start and bounds[0] <= order.scheduled_start < bounds[1]
+            )
+
+    def _search_is_today(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            return NotImplemented
+        start, end = self._today_bounds()
+        domain = Domain("scheduled_start", ">=", start) & Domain("scheduled_start", "<", end)
+        positive = value if operator in ("=", "in") else not value
+        if isinstance(value, (list, tuple, set)):
+            positive = (True in value) == (operator == "in")
+        return domain if positive else ~domain
+
+    def _today_bounds(self):
+        """Start and end (naive UTC) of today in the user's time zone."""
+        tz = pytz.timezone(self.env.user.tz or "UTC")
+        today = fields.Datetime.now().replace(tzinfo=pytz.utc).astimezone(tz).date()
+        start = tz.localize(datetime.combine(today, time.min)).astimezone(pytz.utc)
+        return start.replace(tzinfo=None), (start + timedelta(days=1)).replace(tzinfo=None)
+
+    @api.depends("equipment_ids", "location_id", "scheduled_start")
+    def _compute_previous_visits(self):
+        for order in self:
+            if order.equipment_ids:
+                domain = Domain("equipment_ids", "in", order.equipment_ids.ids)
+            elif order.location_id:
+                domain = Domain("location_id", "=", order.location_id.id)
+            else:
+                order.previous_visit_ids = False
+                order.previous_visits_summary = False
+                continue
+            domain &= Domain("state", "=", "done")
+            if order.id:
+                domain &= Domain("id", "!=", order.id)
+            previous = self.search(domain, order="date_finished desc", limit=5)
+            order.previous_visit_ids = previous
+            order.previous_visits_summary = "\n".join(
+                self.env._(
+                    "%(date)s %(ref)s by %(tech)s: %(work)s",
+                    date=fields.Date.to_string(visit.date_finished),
+                    ref=visit.name,
+                    tech=visit.technician_id.name or "-",
+                    work=(visit.work_summary or "").split("\n")[0][:80] or "-",
+                )
+                for visit in previous
+            ) or False
+
+    @api.depends("invoice_ids")
+    def _compute_invoice_count(self):
+        for order in self:
+            order.invoice_count = len(order.invoice_ids)
+
+    @api.depends("state", "is_billable", "invoice_ids.state")
+    def _compute_invoice_status(self):
+        for order in self:
+            invoices = order.invoice_ids.filtered(lambda m: m.state != "cancel")
+            if invoices:
+                order.invoice_status = "invoiced"
+            elif order.state == "done" and order.is_billable:
+                order.invoice_status = "to_invoice"
+            else:
+                order.invoice_status = "no"
+
+    @api.model
+    def _group_expand_states(self, states, domain):
+        return [key for key, _label in STATES if key != "cancelled"]
+
+    # ------------------------------------------------------------------
+    # onchanges
+    # ------------------------------------------------------------------
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        client = self.partner_id.commercial_partner_id
+        if self.location_id.commercial_partner_id != client:
+            sites = client.child_ids.filtered(lambda p: p.type == "other")
+            self.location_id = sites[:1] if len(sites) == 1 else client
+        if self.contact_id.commercial_partner_id != client:
+            self.contact_id = False
+        self.equipment_ids = self.equipment_ids.filtered(
+            lambda e: e.commercial_partner_id == client
+        )
+
+    @api.onchange("location_id")
+    def _onchange_location_id(self):
+        if self.location_id and not self.equipment_ids:
+            machines = self.env["service.equipment"].search(
+                [("location_id", "=", self.location_id.id)], limit=2
+            )
+            if len(machines) == 1:
+                self.equipment_ids = machines
+
+    @api.onchange("technician_id")
+    def _onchange_technician_id(self):
+        teams = self.technician_id.service_team_ids
+        if teams and self.team_id not in teams:
+            self.team_id = teams[:1]
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = (
+                    self.env["ir.sequence"]
+                    .with_company(company)
+                    .next_by_code("service.order")
+                    or "/"
+                )
+            if vals.get("partner_id") and not vals.get("location_id"):
+                vals["location_id"] = vals["partner_id"]
+        orders = super().create(vals_list)
+        orders._fsm_subscribe_technicians()
+        orders.location_id._fsm_ensure_geolocation()
+        return orders
+
+    def write(self, vals):
+        if not self.env.su and not self.env.user.has_group("fsm_orders.group_fsm_coordinator"):
+            forbidden = set(vals) - TECHNICIAN_WRITABLE_FIELDS
+            if forbidden:
+                fields_desc = self.fields_get(list(forbidden), ["string"])
+                raise UserError(
+                    self.env._(
+                        "Only a coordinator can change %s on a service order.",
+                        ", ".join(f["string"] for f in fields_desc.values()),
+                    )
+                )
+            self._check_signed_report_locked(vals)
+        res = super().write(vals)
+        if "technician_id" in vals:
+            self._fsm_subscribe_technicians()
+        if "location_id" in vals:
+            self.location_id._fsm_ensure_geolocation()
+        return res
+
+    def _check_signed_report_locked(self, vals):
+        """Hook: the report module locks report data once the client signed."""
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_drafts(self):
+        for order in self:
+            if order.state not in ("draft", "cancelled"):
+                raise UserError(
+                    self.env._(
+                        "%s is already planned: cancel it instead of deleting it, so that "
+                        "its history is kept.",
+                        order.display_name,
+                    )
+                )
+
+    def _fsm_subscribe_technicians(self):
+        for order in self:
+            partner = order.technician_id.user_id.partner_id
+            if partner:
+                order.message_subscribe(partner_ids=partner.ids)
+
+    def _sms_get_recipients_info(self, force_field=False, partner_fallback=True):
+        """SMS go to the contact on site, then to the client."""
+        result = {}
+        for order in self:
+            partner = order.contact_id if order.contact_id.phone else order.partner_id
+            number = partner.phone or False
+            sanitized = partner.phone_sanitized if partner.phone else False
+            result[order.id] = {
+                "partner": partner,
+                "sanitized": sanitized,
+                "number": number,
+                "partner_store": True,
+                "field_store": "phone",
+            }
+        return result
+
+    # ------------------------------------------------------------------
+    # workflow
+    # ------------------------------------------------------------------
+    def _is_coordinator(self):
+        return self.env.su or self.env.user.has_group("fsm_orders.group_fsm_coordinator")
+
+    def _check_state(self, allowed, action_label):
+        for order in self:
+            if order.state not in allowed:
+                raise UserError(
+                    self.env._(
+                        "%(order)s is %(state)s: it cannot be %(action)s now.",
+                        order=order.display_name,
+                        state=dict(self._fields["state"]._description_selection(self.env))[
+                            order.state
+                        ],
+                        action=action_label,
+                    )
+                )
+
+    def _check_coordinator(self, action_label):
+        if not self._is_coordinator():
+            raise UserError(
+                self.env._("Only a coordinator can %s service orders.", action_label)
+            )
+
+    def _check_assignee(self, action_label):
+        """Technicians act only on orders assigned to them; coordinators on any."""
+        if self._is_coordinator():
+            return
+        for order in self:
+            if order.technician_user_id != self.env.user:
+                raise UserError(
+                    self.env._(
+                        "%(order)s is assigned to %(tech)s: only they or a coordinator can "
+                        "%(action)s it.",
+                        order=order.display_name,
+                        tech=order.technician_id.name or self.env._("nobody"),
+                        action=action_label,
+                    )
+                )
+
+    def _write_state(self, vals):
+        # transitions are checked by the action methods; the write itself goes
+        # through sudo so that technicians need no write right on workflow fields
+        self.sudo().write(vals)
+
+    def action_plan(self):
+        """Put the order on the schedule: it needs a start time."""
+        self._check_coordinator(self.env._("plan"))
+        self._check_state(("draft",), self.env._("planned"))
+        missing = self.filtered(lambda o: not o.scheduled_start)
+        if missing:
+            raise UserError(
+                self.env._(
+                    "Set a scheduled start on %s before planning it.",
+                    ", ".join(missing.mapped("display_name")),
+                )
+            )
+        self._write_state({"state": "planned"})
+        return True
+
+    def action_dispatch(self):
+        """Send the order to its technician, and tell the client who comes when."""
+        self._check_coordinator(self.env._("dispatch"))
+        self._check_state(("draft", "planned"), self.env._("dispatched"))
+        for order in self:
+            problems = []
+            if not order.technician_id:
+                problems.append(self.env._("a technician"))
+            if not order.scheduled_start:
+                problems.append(self.env._("a scheduled start"))
+            if problems:
+                raise UserError(
+                    self.env._(
+                        "%(order)s needs %(what)s before it can be dispatched.",
+                        order=order.display_name,
+                        what=self.env._(" and ").join(problems),
+                    )
+                )
+            if not order.technician_id.user_id:
+                raise UserError(
+                    self.env._(
+                        "%(tech)s has no user account, so %(order)s cannot reach their phone: "
+                        "create a user for them first.",
+                        tech=order.technician_id.name,
+                        order=order.display_name,
+                    )
+                )
+        self._write_state({"state": "dispatched", "date_dispatched": fields.Datetime.now()})
+        self._notify_dispatch()
+        return True
+
+    def action_accept(self):
+        """The technician confirms they will do the visit."""
+        self._check_state(("dispatched",), self.env._("accepted"))
+        self._check_assignee(self.env._("accept"))
+        self._write_state({"state": "accepted", "date_accepted": fields.Datetime.now()})
+        self._fsm_close_dispatch_activities()
+        return True
+
+    def action_start(self):
+        """Work begins on site. A dispatched order is accepted on the way."""
+        self._check_state(("dispatched", "accepted"), self.env._("started"))
+        self._check_assignee(self.env._("start"))
+        now = fields.Datetime.now()
+        for order in self:
+            vals = {"state": "in_progress", "date_started": now}
+            if not order.date_accepted:
+                vals["date_accepted"] = now
+            order._write_state(vals)
+        self._fsm_close_dispatch_activities()
+        return True
+
+    def action_done(self):
+        """Work is finished on site."""
+        for order in self:
+            if order.state in ("draft", "planned", "dispatched", "accepted"):
+                raise UserError(
+                    self.env._(
+                        "%s was never started: start the work before finishing it.",
+                        order.display_name,
+                    )
+                )
+        self._check_state(("in_progress",), self.env._("finished"))
+        self._check_assignee(self.env._("finish"))
+        self._check_can_finish()
+        self._write_state({"state": "done", "date_finished": fields.Datetime.now()})
+        return True
+
+    def _check_can_finish(self):
+        """Hook for checklists, signatures and the like."""
+
+    def action_cancel(self):
+        self._check_coordinator(self.env._("cancel"))
+        self._check_state(
+            ("draft", "planned", "dispatched", "accepted", "in_progress"),
+            self.env._("cancelled"),
+        )
+        self._write_state({"state": "cancelled"})
+        self._fsm_close_dispatch_activities()
+        return True
+
+    def action_draft(self):
+        """Reopen a cancelled order, or take a planned one back off the schedule."""
+        self._check_coordinator(self.env._("reset"))
+        self._check_state(("cancelled", "planned"), self.env._("set back to new"))
+        self._write_state({"state": "draft", "cancel_reason": False})
+        return True
+
+    # ------------------------------------------------------------------
+    # notifications
+    # ------------------------------------------------------------------
+    def _notify_dispatch(self):
+        activity_type = self.env.ref("fsm_orders.mail_activity_type_service_visit")
+        for order in self:
+            order.activity_schedule(
+                activity_type_id=activity_type.id,
+                user_id=order.technician_user_id.id,
+                date_deadline=fields.Date.context_today(order, order.scheduled_start),
+                summary=self.env._(
+                    "Visit %(client)s: %(when)s",
+                    client=order.partner_id.name,
+                    when=order.with_context(lang=order.technician_user_id.lang)
+                    ._get_arrival_window_text(order.technician_user_id.partner_id),
+                ),
+            )
+            if self.env.context.get("fsm_skip_client_notification"):
+                continue
+            order._notify_client_dispatch()
+
+    def _notify_client_dispatch(self):
+        """Email and SMS to the client: who comes, and when."""
+        self.ensure_one()
+        recipient = self.contact_id or self.partner_id
+        template = self.env.ref("fsm_orders.mail_template_order_dispatched", raise_if_not_found=False)
+        if template and recipient.email:
+            self.message_post_with_source(
+                template,
+                subtype_xmlid="mail.mt_comment",
+                message_type="comment",
+                partner_ids=recipient.ids,
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+        sms_template = self.env.ref("fsm_orders.sms_template_order_dispatched", raise_if_not_found=False)
+        if sms_template and (self.contact_id.phone or self.partner_id.phone):
+            self._message_sms_with_template(template=sms_template, put_in_queue=True)
+
+    def _fsm_close_dispatch_activities(self):
+        activity_type = self.env.ref("fsm_orders.mail_activity_type_service_visit")
+        self.sudo().activity_ids.filtered(
+            lambda a: a.activity_type_id == activity_type
+        ).action_feedback(feedback=self.env._("Visit taken over: %s", self.env.user.name))
+
+    # ------------------------------------------------------------------
+    # buttons
+    # ------------------------------------------------------------------
+    def action_open_directions(self):
+        self.ensure_one()
+        if not self.directions_url:
+            raise UserError(self.env._("%s has no site address to go to.", self.display_name))
+        return {"type": "ir.actions.act_url", "url": self.directions_url, "target": "new"}
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        action["domain"] = [("id", "in", self.invoice_ids.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    # ------------------------------------------------------------------
+    # settlement
+    # ------------------------------------------------------------------
+    def _prepare_settlement_lines(self):
+        """Invoice line values for this order (``account.move.line`` dicts).
+
+        The order core has nothing priced of its own; the work-time module adds
+        labour and the inventory module parts by extending this method.
+        """
+        self.ensure_one()
+        return []
+
+    def _prepare_invoice_vals(self):
+        self.ensure_one()
+        return {
+            "move_type": "out_invoice",
+            "partner_id": self.partner_id.commercial_partner_id.id,
+            "company_id": self.company_id.id,
+            "invoice_origin": self.name,
+            "ref": self.name,
+        }
+
+    def action_create_invoice(self):
+        """Build one customer invoice per order from its settlement lines."""
+        self._check_coordinator(self.env._("invoice"))
+        invoices = self.env["account.move"]
+        for order in self:
+            if order.state != "done":
+                raise UserError(
+                    self.env._("%s is not done yet: only done orders are invoiced.", order.name)
+                )
+            if not order.is_billable:
+                raise UserError(self.env._("%s is not billable.", order.name))
+            if order.invoice_status == "invoiced":
+                raise UserError(self.env._("%s is already invoiced.", order.name))
+            lines = order._prepare_settlement_lines()
+            if not lines:
+                raise UserError(
+                    self.env._(
+                        "%s has nothing to invoice: no labour or parts were recorded.", order.name
+                    )
+                )
+            vals = order._prepare_invoice_vals()
+            vals["invoice_line_ids"] = [fields.Command.create(line) for line in lines]
+            invoice = self.env["account.move"].create(vals)
+            order.invoice_ids = [fields.Command.link(invoice.id)]
+            invoices |= invoice
+        if len(invoices) == 1:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "account.move",
+                "res_id": invoices.id,
+                "view_mode": "form",
+            }
+        return True
+
