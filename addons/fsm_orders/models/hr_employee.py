@@ -58,7 +58,7 @@ class HrEmployee(models.Model):
             if my_day and not user.action_id and not user.has_group(
                 "fsm_orders.group_fsm_coordinator"
             ):
-                user.action_id = my_day
+                user.action_id = my_day.id
 
     def action_view_service_orders(self):
         self.ensure_one()

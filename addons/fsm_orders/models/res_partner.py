@@ -66,15 +66,17 @@ class ResPartner(models.Model):
     # sites
     # ------------------------------------------------------------------
     def _fsm_one_line_address(self):
+        if not self:
+            return False
         self.ensure_one()
         parts = [self.street, self.street2, " ".join(filter(None, [self.zip, self.city]))]
         return ", ".join(p for p in parts if p) or False
 
     def _fsm_directions_url(self):
         """Google Maps directions to this address: no API key is needed."""
-        self.ensure_one()
         if not self:
             return False
+        self.ensure_one()
         if self.partner_latitude or self.partner_longitude:
             destination = f"{self.partner_latitude:.6f},{self.partner_longitude:.6f}"
         else:

@@ -217,7 +217,7 @@ class ServiceOrder(models.Model):
         copy=False,
         readonly=True,
     )
-    invoice_count = fields.Integer(compute="_compute_invoice_count")
+    invoice_count = fields.Integer(compute="_compute_invoice_count", compute_sudo=True)
     invoice_status = fields.Selection(
         [("no", "Nothing to invoice"), ("to_invoice", "To invoice"), ("invoiced", "Invoiced")],
         compute="_compute_invoice_status",
@@ -228,11 +228,6 @@ class ServiceOrder(models.Model):
     # ------------------------------------------------------------------
     # constraints
     # ------------------------------------------------------------------
-    _duration_positive = models.Constraint(
-        "CHECK(scheduled_duration >= 0)",
-        "The duration of a visit cannot be negative.",
-    )
-
     @api.constrains("scheduled_duration")
     def _check_duration(self):
         for order in self:
@@ -355,7 +350,10 @@ class ServiceOrder(models.Model):
                 )
             )
 
-    @api.depends("scheduled_start", "company_id.fsm_arrival_margin", "partner_id.tz")
+    @api.depends(
+        "scheduled_start", "company_id.fsm_arrival_margin", "partner_id.tz", "contact_id.tz",
+        "contact_id.lang", "partner_id.lang",
+    )
     def _compute_arrival_window(self):
         for order in self:
             order.arrival_window = order._get_arrival_window_text()
@@ -366,7 +364,13 @@ class ServiceOrder(models.Model):
         if not self.scheduled_start:
             return False
         partner = partner or self.contact_id or self.partner_id
-        tz = partner.tz or self.company_id.partner_id.tz or self.env.user.tz or "UTC"
+        # the client's zone, not the zone of whoever dispatches
+        tz = (
+            partner.tz
+            or self.partner_id.commercial_partner_id.tz
+            or self.company_id.partner_id.tz
+            or "UTC"
+        )
         margin = timedelta(hours=self.company_id.fsm_arrival_margin or 0.0)
         env = self.with_context(lang=partner.lang or self.env.lang).env
         start = format_datetime(env, self.scheduled_start, tz=tz, dt_format="EEE d MMM y, HH:mm")

@@ -1,0 +1,67 @@
+import base64
+
+from odoo.tests import tagged
+
+from .common import FsmCase
+
+
+@tagged("post_install", "-at_install")
+class TestHistory(FsmCase):
+    def _done_order(self, summary, technician=None):
+        order = self._dispatched_order(technician or self.tech_north)
+        order.action_start()
+        order.work_summary = summary
+        order.action_done()
+        return order
+
+    def test_machine_form_shows_its_orders_and_documents(self):
+        first = self._done_order("Replaced gasket")
+        second = self._done_order("Descaled boiler")
+        self.env["ir.attachment"].create(
+            {
+                "name": "manual.pdf",
+                "datas": base64.b64encode(b"%PDF-1.4 manual"),
+                "res_model": "service.equipment",
+                "res_id": self.machine_cafe.id,
+            }
+        )
+        self.env["ir.attachment"].create(
+            {
+                "name": "photo.png",
+                "datas": base64.b64encode(b"not really"),
+                "res_model": "service.order",
+                "res_id": first.id,
+            }
+        )
+        machine = self.machine_cafe
+        self.assertEqual(machine.order_ids, first | second)
+        self.assertEqual(machine.order_count, 2)
+        self.assertEqual(machine.last_service_date, max(first.date_finished, second.date_finished))
+        self.assertEqual(machine.document_count, 2)
+        action = machine.action_view_orders()
+        self.assertEqual(self.env["service.order"].search(action["domain"]), first | second)
+        docs = self.env["ir.attachment"].search(machine.action_view_documents()["domain"])
+        self.assertEqual(sorted(docs.mapped("name")), ["manual.pdf", "photo.png"])
+
+    def test_client_form_shows_orders_equipment_and_documents(self):
+        order = self._done_order("Replaced gasket")
+        self._new_order(client=self.client_bar)
+        self.env["ir.attachment"].create(
+            {"name": "report.pdf", "raw": b"%PDF-1.4", "res_model": "service.order", "res_id": order.id}
+        )
+        for partner in (self.client_cafe, self.contact_cafe):  # counts on the client and its people
+            self.assertEqual(partner.service_order_count, 1)
+            self.assertEqual(partner.service_equipment_count, 1)
+            self.assertEqual(partner.service_document_count, 1)
+        action = self.contact_cafe.action_view_service_orders()
+        self.assertEqual(self.env["service.order"].search(action["domain"]), order)
+        self.assertEqual(self.client_cafe.service_site_count, 1)
+
+    def test_new_order_lists_the_previous_visits_of_its_machine(self):
+        self._done_order("Replaced gasket", self.tech_south)
+        order = self._new_order(scheduled_start=self.tomorrow_9)
+        self.assertEqual(len(order.previous_visit_ids), 1)
+        self.assertIn("Replaced gasket", order.previous_visits_summary)
+        self.assertIn("Erik Eriksson", order.previous_visits_summary)
+        other_client = self._new_order(client=self.client_bar)
+        self.assertFalse(other_client.previous_visit_ids)

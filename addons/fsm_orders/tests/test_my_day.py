@@ -1,0 +1,134 @@
+from datetime import timedelta
+from unittest.mock import patch
+from urllib.parse import parse_qs, urlparse
+
+from odoo.tests import HttpCase, tagged
+
+from odoo.addons.base_geolocalize.models.base_geocoder import BaseGeocoder as GeoCoder
+
+from .common import FsmCase, FsmWorldMixin
+
+
+def _local_today_at(order_model, user, hour):
+    """A naive UTC datetime for ``hour`` o'clock today in ``user``'s zone."""
+    start, _end = order_model.with_user(user)._today_bounds()
+    return start + timedelta(hours=hour)
+
+
+@tagged("post_install", "-at_install")
+class TestMyDay(FsmCase):
+    def test_my_day_lists_todays_visits_of_the_technician_in_time_order(self):
+        Order = self.env["service.order"]
+        late = self._new_order(
+            technician_id=self.tech_north.id,
+            scheduled_start=_local_today_at(Order, self.user_tech_north, 14),
+        )
+        early = self._new_order(
+            client=self.client_bar,
+            technician_id=self.tech_north.id,
+            scheduled_start=_local_today_at(Order, self.user_tech_north, 9),
+        )
+        tomorrow = self._new_order(technician_id=self.tech_north.id, scheduled_start=self.tomorrow_9)
+        others = self._new_order(
+            technician_id=self.tech_south.id,
+            scheduled_start=_local_today_at(Order, self.user_tech_south, 10),
+        )
+        (late | early | tomorrow | others).with_context(fsm_skip_client_notification=True).action_dispatch()
+
+        action = self.env["ir.actions.act_window"]._for_xml_id("fsm_orders.action_my_day")
+        self.assertEqual(self.user_tech_north.action_id.id, action["id"], "technicians land on My day")
+        as_tech = Order.with_user(self.user_tech_north).with_context(tz="Europe/Stockholm")
+        domain = [
+            ("technician_user_id", "=", self.user_tech_north.id),
+            ("state", "!=", "draft"),
+            ("is_today", "=", True),
+        ]
+        visits = as_tech.search(domain, order="scheduled_start, priority desc")
+        self.assertEqual(visits, early | late)
+        self.assertEqual(visits[0], early)
+        self.assertEqual(early.with_user(self.user_tech_north).visit_time_label, "09:00–10:00")
+
+    def test_directions_link_uses_the_site_coordinates(self):
+        order = self._new_order()
+        url = urlparse(order.directions_url)
+        self.assertEqual(url.netloc, "www.google.com")
+        self.assertEqual(parse_qs(url.query), {"api": ["1"], "destination": ["59.342900,18.049400"]})
+        self.assertEqual(order.action_open_directions()["url"], order.directions_url)
+
+    def test_directions_fall_back_to_the_address_without_coordinates(self):
+        self.site_bar.write({"partner_latitude": 0.0, "partner_longitude": 0.0})
+        order = self._new_order(client=self.client_bar)
+        self.assertIn("Medborgarplatsen+3", order.directions_url)
+
+    def test_contact_phone_prefers_the_contact_on_site(self):
+        order = self._new_order(contact_id=self.contact_cafe.id)
+        self.assertEqual(order.contact_phone, "070-123 45 67")
+        order.contact_id = False
+        self.assertEqual(order.contact_phone, "+46 8 555 123 00")
+
+    def test_new_site_is_geolocated_from_its_address(self):
+        site = self.env["res.partner"].create(
+            {
+                "name": "Café Norr, Slussen",
+                "parent_id": self.client_cafe.id,
+                "type": "other",
+                "street": "Katarinavägen 1",
+                "city": "Stockholm",
+                "country_id": self.sweden.id,
+            }
+        )
+        with patch.object(GeoCoder, "_call_openstreetmap", return_value=(59.3195, 18.0722)) as call:
+            self.env["service.order"].with_context(force_geo_localize=True).create(
+                {"partner_id": self.client_cafe.id, "location_id": site.id}
+            )
+        self.assertTrue(call.called)
+        self.assertAlmostEqual(site.partner_latitude, 59.3195)
+        self.assertAlmostEqual(site.partner_longitude, 18.0722)
+
+    def test_geocoder_failure_keeps_the_order(self):
+        site = self.env["res.partner"].create(
+            {"name": "Nowhere", "parent_id": self.client_cafe.id, "type": "other", "city": "Atlantis"}
+        )
+        with patch.object(GeoCoder, "_call_openstreetmap", side_effect=OSError("offline")):
+            order = self.env["service.order"].with_context(force_geo_localize=True).create(
+                {"partner_id": self.client_cafe.id, "location_id": site.id}
+            )
+        self.assertTrue(order.exists())
+        self.assertFalse(site.partner_latitude)
+
+
+@tagged("post_install", "-at_install")
+class TestMyDayTour(FsmWorldMixin, HttpCase):
+    browser_size = "390x844"
+    touch_enabled = True
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_fsm_world()
+        cls.user_tech_north.password = "tech_north"
+        Order = cls.env["service.order"]
+        cls.order_first = cls._new_order(
+            contact_id=cls.contact_cafe.id,
+            technician_id=cls.tech_north.id,
+            scheduled_start=_local_today_at(Order, cls.user_tech_north, 9),
+        )
+        cls.order_second = cls._new_order(
+            client=cls.client_bar,
+            technician_id=cls.tech_north.id,
+            scheduled_start=_local_today_at(Order, cls.user_tech_north, 13),
+        )
+        (cls.order_first | cls.order_second).with_context(
+            fsm_skip_client_notification=True
+        ).action_dispatch()
+
+    def test_technician_accepts_starts_and_finishes_from_my_day_on_a_phone(self):
+        self.start_tour("/odoo", "fsm_my_day_tour", login="tech_north")
+        self.assertEqual(self.order_first.state, "done")
+        self.assertEqual(self.order_second.state, "dispatched")
+        states = self.order_first.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "state"
+        ).mapped("new_value_char")
+        self.assertEqual(sorted(states), sorted(["Accepted", "In progress", "Done"]))
+        authors = self.order_first.message_ids.filtered("tracking_value_ids").author_id
+        self.assertEqual(authors, self.user_tech_north.partner_id, "the chatter shows who did it")
