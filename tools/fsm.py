@@ -328,9 +328,9 @@ def preflight(_args):
 def python_requirements_missing(python):
     """Module names from requirements files the Odoo python cannot import."""
     modules = {
-        "websocket": "websocket-client",
-        "pytest": "pytest",
-        "phonenumbers": "phonenumbers",
+        "websocket": "websocket-client (requirements-test.txt)",
+        "pytest": "pytest (requirements-test.txt)",
+        "phonenumbers": "phonenumbers (requirements.txt)",
         "requests": "requests",
     }
     code = (
@@ -341,6 +341,12 @@ def python_requirements_missing(python):
         [python, "-c", code, *modules], capture_output=True, text=True
     )
     return [modules[m] for m in out.stdout.split()]
+
+
+def find_odoo_cmd(_args):
+    odoo = find_odoo()
+    log(f"Odoo 19: {odoo.where}")
+    return 0
 
 
 # --------------------------------------------------------------------------
@@ -548,6 +554,9 @@ def main(argv=None):
 
     p_pre = sub.add_parser("preflight", help="check that CI has all it needs")
     p_pre.set_defaults(func=preflight)
+
+    p_find = sub.add_parser("find-odoo", help="say which Odoo 19 the suite uses")
+    p_find.set_defaults(func=find_odoo_cmd)
 
     args = parser.parse_args(argv)
     try:
