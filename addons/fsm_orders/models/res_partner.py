@@ -1,7 +1,7 @@
 import logging
 from urllib.parse import urlencode
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.fields import Domain
 
 _logger = logging.getLogger(__name__)
@@ -65,6 +65,22 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # sites
     # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        partners._fsm_sites()._fsm_ensure_geolocation()
+        return partners
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"street", "zip", "city", "country_id", "type", "parent_id"} & set(vals):
+            self._fsm_sites()._fsm_ensure_geolocation()
+        return res
+
+    def _fsm_sites(self):
+        """Partners used as work sites: a client's "Other address" entries."""
+        return self.filtered(lambda p: p.type == "other" and p.parent_id)
+
     def _fsm_one_line_address(self):
         if not self:
             return False

@@ -67,23 +67,37 @@ class TestMyDay(FsmCase):
         self.assertEqual(order.contact_phone, "+46 8 555 123 00")
 
     def test_new_site_is_geolocated_from_its_address(self):
-        site = self.env["res.partner"].create(
-            {
-                "name": "Café Norr, Slussen",
-                "parent_id": self.client_cafe.id,
-                "type": "other",
-                "street": "Katarinavägen 1",
-                "city": "Stockholm",
-                "country_id": self.sweden.id,
-            }
-        )
+        Partner = self.env["res.partner"].with_context(force_geo_localize=True)
         with patch.object(GeoCoder, "_call_openstreetmap", return_value=(59.3195, 18.0722)) as call:
+            site = Partner.create(
+                {
+                    "name": "Café Norr, Slussen",
+                    "parent_id": self.client_cafe.id,
+                    "type": "other",
+                    "street": "Katarinavägen 1",
+                    "city": "Stockholm",
+                    "country_id": self.sweden.id,
+                }
+            )
+        self.assertIn("Katarinavägen 1", call.call_args.args[0])
+        self.assertAlmostEqual(site.partner_latitude, 59.3195)
+        self.assertAlmostEqual(site.partner_longitude, 18.0722)
+        # moving the site locates it again
+        with patch.object(GeoCoder, "_call_openstreetmap", return_value=(59.3326, 18.0649)):
+            site.with_context(force_geo_localize=True).write({"street": "Drottninggatan 1"})
+        self.assertAlmostEqual(site.partner_latitude, 59.3326)
+
+    def test_site_without_coordinates_is_located_when_an_order_uses_it(self):
+        site = self.env["res.partner"].create(
+            {"name": "Kiosk", "parent_id": self.client_cafe.id, "type": "other", "city": "Solna"}
+        )
+        self.assertFalse(site.partner_latitude, "tests never geolocate unless told to")
+        with patch.object(GeoCoder, "_call_openstreetmap", return_value=(59.36, 18.0)) as call:
             self.env["service.order"].with_context(force_geo_localize=True).create(
                 {"partner_id": self.client_cafe.id, "location_id": site.id}
             )
         self.assertTrue(call.called)
-        self.assertAlmostEqual(site.partner_latitude, 59.3195)
-        self.assertAlmostEqual(site.partner_longitude, 18.0722)
+        self.assertAlmostEqual(site.partner_latitude, 59.36)
 
     def test_geocoder_failure_keeps_the_order(self):
         site = self.env["res.partner"].create(
