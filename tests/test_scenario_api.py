@@ -51,10 +51,10 @@ def _new_order(planner):
         domain=[("commercial_partner_id", "!=", False)], fields=["partner_id", "location_id"],
         limit=1,
     )[0]  # fmt: skip
-    anna_employee = planner(
-        "hr.employee", "search", domain=[("user_id.login", "=", "tech.anna")]
+    anna_employee = planner("hr.employee", "search", domain=[("user_id.login", "=", "tech.anna")])
+    start = (datetime.utcnow() + timedelta(days=2)).replace(
+        hour=8, minute=0, second=0, microsecond=0
     )
-    start = (datetime.utcnow() + timedelta(days=2)).replace(hour=8, minute=0, second=0, microsecond=0)
     ids = planner(
         "service.order", "create",
         vals_list=[{
@@ -85,7 +85,9 @@ def _state(api, order_id):
     return api("service.order", "read", ids=[order_id], fields=["state"])[0]["state"]
 
 
-def test_order_walks_from_coordinator_to_done_by_its_technician(planner, anna, smtp_sink, odoo_server):
+def test_order_walks_from_coordinator_to_done_by_its_technician(
+    planner, anna, smtp_sink, odoo_server
+):
     order_id = _new_order(planner)
     assert _state(planner, order_id) == "draft"
     planner("service.order", "action_plan", ids=[order_id])
@@ -93,11 +95,15 @@ def test_order_walks_from_coordinator_to_done_by_its_technician(planner, anna, s
     assert _state(planner, order_id) == "dispatched"
 
     # the technician sees it among their orders, and nobody else's
-    visible = anna("service.order", "search", domain=[("technician_user_id.login", "=", "tech.anna")])
+    visible = anna(
+        "service.order", "search", domain=[("technician_user_id.login", "=", "tech.anna")]
+    )
     assert order_id in visible
     anna("service.order", "action_accept", ids=[order_id])
     anna("service.order", "action_start", ids=[order_id])
-    anna("service.order", "write", ids=[order_id], vals={"work_summary": "Cleaned burrs, calibrated"})
+    anna(
+        "service.order", "write", ids=[order_id], vals={"work_summary": "Cleaned burrs, calibrated"}
+    )
     anna("service.order", "action_done", ids=[order_id])
 
     order = planner(

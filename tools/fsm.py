@@ -65,9 +65,7 @@ def log(msg):
 
 def suite_addons():
     """Every addon of the suite, in dependency-safe alphabetical order."""
-    return sorted(
-        p.parent.name for p in ADDONS.glob("fsm_*/__manifest__.py") if p.is_file()
-    )
+    return sorted(p.parent.name for p in ADDONS.glob("fsm_*/__manifest__.py") if p.is_file())
 
 
 # --------------------------------------------------------------------------
@@ -94,7 +92,7 @@ def _probe_python(python):
     )
     try:
         out = subprocess.run(
-            [python, "-c", code], capture_output=True, text=True, timeout=60
+            [python, "-c", code], capture_output=True, text=True, timeout=60, check=False
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
@@ -130,9 +128,7 @@ def find_odoo():
         cmd = [python, "-m", "odoo"]
         addons = _community_addons(tree)
         if not any(Path(a, "web").exists() for a in addons):
-            raise SetupError(
-                f"Odoo 19 found in {tree} but not its addons/: set ODOO_ADDONS_PATH"
-            )
+            raise SetupError(f"Odoo 19 found in {tree} but not its addons/: set ODOO_ADDONS_PATH")
         return Odoo(python, cmd, addons, f"{python} imports odoo 19 from {tree}")
     odoo_bin = DEFAULT_ODOO_TREE / "odoo-bin"
     if odoo_bin.is_file():
@@ -259,7 +255,7 @@ class Cluster:
         out = subprocess.run(
             [str(self.bin / "psql"), "-At", "-d", "postgres", "-c",
              f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
-            capture_output=True, text=True, env={**os.environ, **self.env()},
+            capture_output=True, text=True, env={**os.environ, **self.env()}, check=False,
         )  # fmt: skip
         return out.stdout.strip() == "1"
 
@@ -267,7 +263,7 @@ class Cluster:
         out = subprocess.run(
             [str(self.bin / "psql"), "-At", "-d", db, "-c",
              f"SELECT state FROM ir_module_module WHERE name = '{module}'"],
-            capture_output=True, text=True, env={**os.environ, **self.env()},
+            capture_output=True, text=True, env={**os.environ, **self.env()}, check=False,
         )  # fmt: skip
         return out.stdout.strip() == "installed"
 
@@ -338,7 +334,7 @@ def python_requirements_missing(python):
         "print(' '.join(m for m in sys.argv[1:] if importlib.util.find_spec(m) is None))"
     )
     out = subprocess.run(
-        [python, "-c", code, *modules], capture_output=True, text=True
+        [python, "-c", code, *modules], capture_output=True, text=True, check=False
     )
     return [modules[m] for m in out.stdout.split()]
 
@@ -404,7 +400,11 @@ def _tee(argv, logfile, env=None):
     """Run argv, stream its output to the terminal and to logfile."""
     with open(logfile, "w") as fh:
         proc = subprocess.Popen(
-            argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
             errors="replace",
         )
         for line in proc.stdout:
@@ -499,15 +499,13 @@ def run_odoo_tests(odoo, cluster, workdir, args):
         "--max-cron-threads", "0",
         "--data-dir", str(workdir / "filestore"),
     ]  # fmt: skip
-    log("Odoo tests: " + " ".join(argv[len(odoo.cmd):]))
+    log("Odoo tests: " + " ".join(argv[len(odoo.cmd) :]))
     rc = _tee(argv, logfile, env={**os.environ, **cluster.env()})
     text = logfile.read_text(errors="replace")
     reasons = []
-    match = None
-    for match in ODOO_RESULT.finditer(text):
-        pass
-    if match:
-        fails, errors, total = (int(g) for g in match.groups())
+    results = ODOO_RESULT.findall(text)
+    if results:
+        fails, errors, total = (int(g) for g in results[-1])
     else:
         fails = errors = total = 0
         reasons.append("Odoo printed no test result (did the install fail?)")
@@ -535,10 +533,8 @@ def main(argv=None):
 
     p_run = sub.add_parser("run", help="serve the suite with demo data on 127.0.0.1")
     p_run.add_argument("--db", default=os.environ.get("FSM_DB", "fsm_demo"))
-    p_run.add_argument("--port", type=int, default=int(os.environ.get("FSM_HTTP_PORT", 8069)))
-    p_run.add_argument(
-        "--pg-port", type=int, default=int(os.environ.get("FSM_PG_PORT", 54329))
-    )
+    p_run.add_argument("--port", type=int, default=int(os.environ.get("FSM_HTTP_PORT", "8069")))
+    p_run.add_argument("--pg-port", type=int, default=int(os.environ.get("FSM_PG_PORT", "54329")))
     p_run.add_argument("--keep-pg", action="store_true", help="leave PostgreSQL running")
     p_run.add_argument("odoo_args", nargs="*", help="extra odoo options, after --")
     p_run.set_defaults(func=run)

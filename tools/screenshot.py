@@ -60,7 +60,10 @@ def main():
     parsed = urlparse(args.url)
     base = f"{parsed.scheme}://{parsed.netloc}"
     session = requests.Session()
-    db = args.db or session.post(f"{base}/web/database/list", json={}, timeout=30).json()["result"][0]
+    db = (
+        args.db
+        or session.post(f"{base}/web/database/list", json={}, timeout=30).json()["result"][0]
+    )
     auth = session.post(
         f"{base}/web/session/authenticate",
         json={"params": {"db": db, "login": args.login, "password": args.password or args.login}},

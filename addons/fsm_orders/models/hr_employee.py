@@ -55,8 +55,10 @@ class HrEmployee(models.Model):
         for user in self.user_id.sudo():
             if group not in user.all_group_ids:
                 user.group_ids = [fields.Command.link(group.id)]
-            if my_day and not user.action_id and not user.has_group(
-                "fsm_orders.group_fsm_coordinator"
+            if (
+                my_day
+                and not user.action_id
+                and not user.has_group("fsm_orders.group_fsm_coordinator")
             ):
                 user.action_id = my_day.id
 

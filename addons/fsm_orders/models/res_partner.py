@@ -17,7 +17,9 @@ class ResPartner(models.Model):
     service_equipment_ids = fields.One2many(
         "service.equipment", "commercial_partner_id", string="Equipment"
     )
-    service_equipment_count = fields.Integer(compute="_compute_fsm_counts", string="Equipment count")
+    service_equipment_count = fields.Integer(
+        compute="_compute_fsm_counts", string="Equipment count"
+    )
     service_site_count = fields.Integer(compute="_compute_fsm_counts", string="Sites")
     service_document_count = fields.Integer(compute="_compute_fsm_counts", string="Documents")
 
@@ -53,7 +55,9 @@ class ResPartner(models.Model):
     def _fsm_documents_domain(self):
         client = self.commercial_partner_id
         orders = self.env["service.order"].search([("commercial_partner_id", "=", client.id)])
-        equipment = self.env["service.equipment"].search([("commercial_partner_id", "=", client.id)])
+        equipment = self.env["service.equipment"].search(
+            [("commercial_partner_id", "=", client.id)]
+        )
         return Domain.OR(
             [
                 Domain("res_model", "=", "service.order") & Domain("res_id", "in", orders.ids),

@@ -89,9 +89,7 @@ class ServiceEquipment(models.Model):
                 and equipment.warranty_end < equipment.warranty_start
             ):
                 raise ValidationError(
-                    self.env._(
-                        "The warranty of %s ends before it starts.", equipment.display_name
-                    )
+                    self.env._("The warranty of %s ends before it starts.", equipment.display_name)
                 )
 
     @api.constrains("partner_id", "location_id", "administrator_id")

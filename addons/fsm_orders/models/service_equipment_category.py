@@ -17,7 +17,9 @@ class ServiceEquipmentCategory(models.Model):
 
     name = fields.Char(required=True, translate=True)
     complete_name = fields.Char(compute="_compute_complete_name", store=True, recursive=True)
-    parent_id = fields.Many2one("service.equipment.category", "Parent", index=True, ondelete="cascade")
+    parent_id = fields.Many2one(
+        "service.equipment.category", "Parent", index=True, ondelete="cascade"
+    )
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("service.equipment.category", "parent_id", "Subcategories")
     equipment_properties_definition = fields.PropertiesDefinition("Equipment properties")

@@ -75,9 +75,7 @@ class ServiceOrder(models.Model):
         index=True,
         group_expand="_group_expand_states",
     )
-    priority = fields.Selection(
-        PRIORITIES, default="1", required=True, index=True, tracking=True
-    )
+    priority = fields.Selection(PRIORITIES, default="1", required=True, index=True, tracking=True)
     color = fields.Integer("Color index")
 
     # --- who and where -------------------------------------------------
@@ -99,7 +97,8 @@ class ServiceOrder(models.Model):
         string="Contact",
         tracking=True,
         check_company=True,
-        domain="[('commercial_partner_id', '=', commercial_partner_id), ('is_company', '=', False)]",
+        domain="[('commercial_partner_id', '=', commercial_partner_id),"
+        " ('is_company', '=', False)]",
         help="The person the technician calls and who receives the notifications.",
     )
     contact_phone = fields.Char(
@@ -251,7 +250,11 @@ class ServiceOrder(models.Model):
     @api.constrains("date_started", "date_finished")
     def _check_execution_dates(self):
         for order in self:
-            if order.date_started and order.date_finished and order.date_finished < order.date_started:
+            if (
+                order.date_started
+                and order.date_finished
+                and order.date_finished < order.date_started
+            ):
                 raise ValidationError(
                     self.env._("%s cannot finish before it started.", order.display_name)
                 )
@@ -351,8 +354,12 @@ class ServiceOrder(models.Model):
             )
 
     @api.depends(
-        "scheduled_start", "company_id.fsm_arrival_margin", "partner_id.tz", "contact_id.tz",
-        "contact_id.lang", "partner_id.lang",
+        "scheduled_start",
+        "company_id.fsm_arrival_margin",
+        "partner_id.tz",
+        "contact_id.tz",
+        "contact_id.lang",
+        "partner_id.lang",
     )
     def _compute_arrival_window(self):
         for order in self:
@@ -433,16 +440,19 @@ class ServiceOrder(models.Model):
                 domain &= Domain("id", "!=", order.id)
             previous = self.search(domain, order="date_finished desc", limit=5)
             order.previous_visit_ids = previous
-            order.previous_visits_summary = "\n".join(
-                self.env._(
-                    "%(date)s %(ref)s by %(tech)s: %(work)s",
-                    date=fields.Date.to_string(visit.date_finished),
-                    ref=visit.name,
-                    tech=visit.technician_id.name or "-",
-                    work=(visit.work_summary or "").split("\n")[0][:80] or "-",
+            order.previous_visits_summary = (
+                "\n".join(
+                    self.env._(
+                        "%(date)s %(ref)s by %(tech)s: %(work)s",
+                        date=fields.Date.to_string(visit.date_finished),
+                        ref=visit.name,
+                        tech=visit.technician_id.name or "-",
+                        work=(visit.work_summary or "").split("\n")[0][:80] or "-",
+                    )
+                    for visit in previous
                 )
-                for visit in previous
-            ) or False
+                or False
+            )
 
     @api.depends("invoice_ids")
     def _compute_invoice_count(self):
@@ -503,9 +513,7 @@ class ServiceOrder(models.Model):
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company)
-                    .next_by_code("service.order")
+                    self.env["ir.sequence"].with_company(company).next_by_code("service.order")
                     or "/"
                 )
             if vals.get("partner_id") and not vals.get("location_id"):
@@ -593,9 +601,7 @@ class ServiceOrder(models.Model):
 
     def _check_coordinator(self, action_label):
         if not self._is_coordinator():
-            raise UserError(
-                self.env._("Only a coordinator can %s service orders.", action_label)
-            )
+            raise UserError(self.env._("Only a coordinator can %s service orders.", action_label))
 
     def _check_assignee(self, action_label):
         """Technicians act only on orders assigned to them; coordinators on any."""
@@ -734,8 +740,9 @@ class ServiceOrder(models.Model):
                 summary=self.env._(
                     "Visit %(client)s: %(when)s",
                     client=order.partner_id.name,
-                    when=order.with_context(lang=order.technician_user_id.lang)
-                    ._get_arrival_window_text(order.technician_user_id.partner_id),
+                    when=order.with_context(
+                        lang=order.technician_user_id.lang
+                    )._get_arrival_window_text(order.technician_user_id.partner_id),
                 ),
             )
             if self.env.context.get("fsm_skip_client_notification"):
@@ -746,7 +753,9 @@ class ServiceOrder(models.Model):
         """Email and SMS to the client: who comes, and when."""
         self.ensure_one()
         recipient = self.contact_id or self.partner_id
-        template = self.env.ref("fsm_orders.mail_template_order_dispatched", raise_if_not_found=False)
+        template = self.env.ref(
+            "fsm_orders.mail_template_order_dispatched", raise_if_not_found=False
+        )
         if template and recipient.email:
             self.message_post_with_source(
                 template,
@@ -755,7 +764,9 @@ class ServiceOrder(models.Model):
                 partner_ids=recipient.ids,
                 email_layout_xmlid="mail.mail_notification_light",
             )
-        sms_template = self.env.ref("fsm_orders.sms_template_order_dispatched", raise_if_not_found=False)
+        sms_template = self.env.ref(
+            "fsm_orders.sms_template_order_dispatched", raise_if_not_found=False
+        )
         if sms_template and (self.contact_id.phone or self.partner_id.phone):
             self._message_sms_with_template(template=sms_template, put_in_queue=True)
 
@@ -776,7 +787,9 @@ class ServiceOrder(models.Model):
 
     def action_view_invoices(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
         action["domain"] = [("id", "in", self.invoice_ids.ids)]
         action["context"] = {"create": False}
         return action
@@ -836,4 +849,3 @@ class ServiceOrder(models.Model):
                 "view_mode": "form",
             }
         return True
-

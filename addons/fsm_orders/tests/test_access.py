@@ -57,7 +57,11 @@ class TestAccess(FsmCase):
         action = self.env["ir.actions.act_window"]._for_xml_id("fsm_orders.action_service_order")
         self.assertIn("search_default_filter_my_teams", action["context"])
         Order = self.env["service.order"].with_user(self.user_coord_south)
-        my_teams = ["|", ("team_id.coordinator_id", "=", self.user_coord_south.id), ("team_id", "=", False)]
+        my_teams = [
+            "|",
+            ("team_id.coordinator_id", "=", self.user_coord_south.id),
+            ("team_id", "=", False),
+        ]
         orders = Order.search(my_teams)
         self.assertIn(self.order_south, orders)
         self.assertNotIn(self.order_north, orders)
@@ -84,6 +88,8 @@ class TestAccess(FsmCase):
     def test_coordinator_cannot_delete_equipment_but_manager_can(self):
         with self.assertRaises(AccessError):
             self.machine_bar.with_user(self.user_coord_north).unlink()
-        spare = self.env["service.equipment"].create({"name": "Spare", "partner_id": self.client_bar.id})
+        spare = self.env["service.equipment"].create(
+            {"name": "Spare", "partner_id": self.client_bar.id}
+        )
         spare.with_user(self.user_manager).unlink()
         self.assertFalse(spare.exists())

@@ -18,21 +18,35 @@ class TestEquipment(FsmCase):
         self.assertTrue(self.machine_cafe.is_under_warranty())
         self.assertFalse(self.machine_cafe.is_under_warranty(today + timedelta(days=400)))
         self.assertEqual(self.machine_bar.warranty_state, "none")
-        self.machine_bar.write({"warranty_start": date(2020, 1, 1), "warranty_end": date(2021, 1, 1)})
+        self.machine_bar.write(
+            {"warranty_start": date(2020, 1, 1), "warranty_end": date(2021, 1, 1)}
+        )
         self.assertEqual(self.machine_bar.warranty_state, "expired")
         Equipment = self.env["service.equipment"]
         self.assertEqual(
-            Equipment.search([("warranty_state", "=", "active"), ("id", "in", (self.machine_cafe | self.machine_bar).ids)]),
+            Equipment.search(
+                [
+                    ("warranty_state", "=", "active"),
+                    ("id", "in", (self.machine_cafe | self.machine_bar).ids),
+                ]
+            ),
             self.machine_cafe,
         )
         self.assertEqual(
-            Equipment.search([("warranty_state", "=", "expired"), ("id", "in", (self.machine_cafe | self.machine_bar).ids)]),
+            Equipment.search(
+                [
+                    ("warranty_state", "=", "expired"),
+                    ("id", "in", (self.machine_cafe | self.machine_bar).ids),
+                ]
+            ),
             self.machine_bar,
         )
 
     def test_warranty_ending_before_it_starts_is_refused(self):
         with self.assertRaisesRegex(ValidationError, "ends before it starts"):
-            self.machine_bar.write({"warranty_start": date(2026, 1, 1), "warranty_end": date(2025, 1, 1)})
+            self.machine_bar.write(
+                {"warranty_start": date(2026, 1, 1), "warranty_end": date(2025, 1, 1)}
+            )
 
     def test_machine_site_must_belong_to_owner(self):
         with self.assertRaisesRegex(ValidationError, "does not belong to"):
@@ -52,7 +66,9 @@ class TestEquipment(FsmCase):
         machine.properties = {"group_count": 3, "boiler_l": 11.0}
         values = {p["name"]: p["value"] for p in machine.read(["properties"])[0]["properties"]}
         self.assertEqual(values, {"group_count": 3, "boiler_l": 11.0})
-        self.assertEqual(machine.location_id, self.client_bar, "a new machine stands at its owner's")
+        self.assertEqual(
+            machine.location_id, self.client_bar, "a new machine stands at its owner's"
+        )
 
     def test_counter_readings_only_grow_unless_reset(self):
         counter = self.env["service.equipment.counter"].create(
@@ -70,7 +86,14 @@ class TestEquipment(FsmCase):
         )
         self.assertEqual(counter.last_value, 10)
         with self.assertRaisesRegex(ValidationError, "cannot be negative"):
-            Reading.create({"counter_id": counter.id, "date": "2026-04-01 10:00:00", "value": -5, "is_reset": True})
+            Reading.create(
+                {
+                    "counter_id": counter.id,
+                    "date": "2026-04-01 10:00:00",
+                    "value": -5,
+                    "is_reset": True,
+                }
+            )
 
     def test_duplicate_serial_number_is_refused(self):
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.cr.savepoint():

@@ -47,7 +47,12 @@ class TestHistory(FsmCase):
         order = self._done_order("Replaced gasket")
         self._new_order(client=self.client_bar)
         self.env["ir.attachment"].create(
-            {"name": "report.pdf", "raw": b"%PDF-1.4", "res_model": "service.order", "res_id": order.id}
+            {
+                "name": "report.pdf",
+                "raw": b"%PDF-1.4",
+                "res_model": "service.order",
+                "res_id": order.id,
+            }
         )
         for partner in (self.client_cafe, self.contact_cafe):  # counts on the client and its people
             self.assertEqual(partner.service_order_count, 1)

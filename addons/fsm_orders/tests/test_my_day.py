@@ -28,15 +28,21 @@ class TestMyDay(FsmCase):
             technician_id=self.tech_north.id,
             scheduled_start=_local_today_at(Order, self.user_tech_north, 9),
         )
-        tomorrow = self._new_order(technician_id=self.tech_north.id, scheduled_start=self.tomorrow_9)
+        tomorrow = self._new_order(
+            technician_id=self.tech_north.id, scheduled_start=self.tomorrow_9
+        )
         others = self._new_order(
             technician_id=self.tech_south.id,
             scheduled_start=_local_today_at(Order, self.user_tech_south, 10),
         )
-        (late | early | tomorrow | others).with_context(fsm_skip_client_notification=True).action_dispatch()
+        (late | early | tomorrow | others).with_context(
+            fsm_skip_client_notification=True
+        ).action_dispatch()
 
         action = self.env["ir.actions.act_window"]._for_xml_id("fsm_orders.action_my_day")
-        self.assertEqual(self.user_tech_north.action_id.id, action["id"], "technicians land on My day")
+        self.assertEqual(
+            self.user_tech_north.action_id.id, action["id"], "technicians land on My day"
+        )
         as_tech = Order.with_user(self.user_tech_north).with_context(tz="Europe/Stockholm")
         domain = [
             ("technician_user_id", "=", self.user_tech_north.id),
@@ -52,7 +58,9 @@ class TestMyDay(FsmCase):
         order = self._new_order()
         url = urlparse(order.directions_url)
         self.assertEqual(url.netloc, "www.google.com")
-        self.assertEqual(parse_qs(url.query), {"api": ["1"], "destination": ["59.342900,18.049400"]})
+        self.assertEqual(
+            parse_qs(url.query), {"api": ["1"], "destination": ["59.342900,18.049400"]}
+        )
         self.assertEqual(order.action_open_directions()["url"], order.directions_url)
 
     def test_directions_fall_back_to_the_address_without_coordinates(self):
@@ -101,11 +109,18 @@ class TestMyDay(FsmCase):
 
     def test_geocoder_failure_keeps_the_order(self):
         site = self.env["res.partner"].create(
-            {"name": "Nowhere", "parent_id": self.client_cafe.id, "type": "other", "city": "Atlantis"}
+            {
+                "name": "Nowhere",
+                "parent_id": self.client_cafe.id,
+                "type": "other",
+                "city": "Atlantis",
+            }
         )
         with patch.object(GeoCoder, "_call_openstreetmap", side_effect=OSError("offline")):
-            order = self.env["service.order"].with_context(force_geo_localize=True).create(
-                {"partner_id": self.client_cafe.id, "location_id": site.id}
+            order = (
+                self.env["service.order"]
+                .with_context(force_geo_localize=True)
+                .create({"partner_id": self.client_cafe.id, "location_id": site.id})
             )
         self.assertTrue(order.exists())
         self.assertFalse(site.partner_latitude)

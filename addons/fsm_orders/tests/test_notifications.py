@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from odoo.addons.sms.tests.common import SMSCommon
@@ -46,7 +47,10 @@ class TestDispatchNotifications(FsmWorldMixin, SMSCommon):
         self.assertSMSOutgoing(
             self.contact_cafe,
             "+46701234567",
-            content=f"Anna Andersson will arrive {order.arrival_window} for your service visit {order.name}",
+            content=(
+                f"Anna Andersson will arrive {order.arrival_window} "
+                f"for your service visit {order.name}"
+            ),
         )
 
     def test_dispatch_gives_the_technician_an_activity(self):
@@ -76,9 +80,12 @@ class TestDispatchNotifications(FsmWorldMixin, SMSCommon):
 
     def test_failed_dispatch_sends_nothing(self):
         order = self._new_order(contact_id=self.contact_cafe.id, scheduled_start=self.tomorrow_9)
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            with self.assertRaises(Exception):  # noqa: B017 — the reason is tested elsewhere
-                order.action_dispatch()
+        with (
+            self.mock_mail_gateway(),
+            self.mockSMSGateway(),
+            self.assertRaisesRegex(UserError, "needs a technician"),
+        ):
+            order.action_dispatch()
         self.assertFalse(self._new_mails)
         self.assertFalse(self._new_sms)
 

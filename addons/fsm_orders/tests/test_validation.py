@@ -37,7 +37,9 @@ class TestBadInput(FsmCase):
                 window_start=self.tomorrow_9,
                 window_end=self.tomorrow_9 - timedelta(hours=2),
             )
-        self.assertFalse(self.env["service.order"].search([("partner_id", "=", self.client_cafe.id)]))
+        self.assertFalse(
+            self.env["service.order"].search([("partner_id", "=", self.client_cafe.id)])
+        )
 
     def test_dispatch_without_technician_is_refused(self):
         order = self._new_order(scheduled_start=self.tomorrow_9)
@@ -78,7 +80,9 @@ class TestBadInput(FsmCase):
             self._new_order(location_id=self.site_bar.id)
 
     def test_contact_of_another_client_is_refused(self):
-        stranger = self.env["res.partner"].create({"name": "Stranger", "parent_id": self.client_bar.id})
+        stranger = self.env["res.partner"].create(
+            {"name": "Stranger", "parent_id": self.client_bar.id}
+        )
         with self.assertRaisesRegex(ValidationError, "is not a contact of"):
             self._new_order(contact_id=stranger.id)
 

@@ -52,11 +52,11 @@ class TestWorkflow(FsmCase):
         tracked = order.sudo().message_ids.tracking_value_ids.filtered(
             lambda t: t.field_id.name == "state"
         )
-        self.assertEqual(
-            len(tracked), 5, "every state change is written in the chatter"
-        )
+        self.assertEqual(len(tracked), 5, "every state change is written in the chatter")
         authors = order.sudo().message_ids.filtered("tracking_value_ids").author_id
-        self.assertIn(self.user_tech_north.partner_id, authors, "the technician's steps carry their name")
+        self.assertIn(
+            self.user_tech_north.partner_id, authors, "the technician's steps carry their name"
+        )
 
     def test_technician_cannot_plan_or_dispatch(self):
         order = self._new_order(scheduled_start=self.tomorrow_9, technician_id=self.tech_north.id)
