@@ -527,7 +527,13 @@ def run_odoo_tests(odoo, cluster, workdir, args):
 
 
 # --------------------------------------------------------------------------
+def _sigterm_as_interrupt(_signum, _frame):
+    raise KeyboardInterrupt
+
+
 def main(argv=None):
+    # a terminated run or test still stops its PostgreSQL cluster (finally blocks)
+    signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
     parser = argparse.ArgumentParser(prog="fsm", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -563,6 +569,9 @@ def main(argv=None):
     except subprocess.CalledProcessError as exc:
         print(f"FAILED: {' '.join(map(str, exc.cmd))[:200]} exited {exc.returncode}")
         return 1
+    except KeyboardInterrupt:
+        print("FAILED: interrupted")
+        return 130
 
 
 if __name__ == "__main__":
