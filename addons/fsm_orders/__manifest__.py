@@ -35,6 +35,8 @@
     ],
     "demo": [
         "demo/fsm_demo.xml",
+        "demo/fsm_demo_equipment.xml",
+        "demo/fsm_demo_orders.xml",
     ],
     "assets": {
         "web.assets_backend": [
