@@ -55,6 +55,7 @@ def main():
     parser.add_argument("--size", default="1440x900")
     parser.add_argument("--wait", type=float, default=4.0)
     parser.add_argument("--full", action="store_true", help="whole page height")
+    parser.add_argument("--tz", default="Europe/Stockholm", help="the browser's time zone")
     args = parser.parse_args()
 
     parsed = urlparse(args.url)
@@ -102,6 +103,7 @@ def main():
         )  # fmt: skip
         if mobile:
             cdp("Emulation.setTouchEmulationEnabled", enabled=True)
+        cdp("Emulation.setTimezoneOverride", timezoneId=args.tz)
         cdp("Network.enable")
         cdp("Network.setCookie", name="session_id", value=sid, domain=parsed.hostname, path="/")
         cdp("Page.enable")

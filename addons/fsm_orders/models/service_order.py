@@ -384,6 +384,17 @@ class ServiceOrder(models.Model):
         end = format_datetime(env, self.scheduled_start + margin, tz=tz, dt_format="HH:mm")
         return f"{start}–{end}" if margin else start
 
+    @api.depends("name", "partner_id")
+    @api.depends_context("fsm_show_client")
+    def _compute_display_name(self):
+        """In the planning views an order reads "SO/2026/00031 · Café Norr AB"."""
+        show_client = self.env.context.get("fsm_show_client")
+        for order in self:
+            if show_client and order.partner_id:
+                order.display_name = f"{order.name} · {order.partner_id.name}"
+            else:
+                order.display_name = order.name
+
     @api.depends("scheduled_start", "scheduled_end")
     @api.depends_context("tz", "uid")
     def _compute_visit_time_label(self):

@@ -161,3 +161,31 @@ class TestMyDayTour(FsmWorldMixin, HttpCase):
         self.assertEqual(sorted(states), sorted(["Accepted", "In progress", "Done"]))
         authors = self.order_first.message_ids.filtered("tracking_value_ids").author_id
         self.assertEqual(authors, self.user_tech_north.partner_id, "the chatter shows who did it")
+
+
+@tagged("post_install", "-at_install")
+class TestCoordinatorTour(FsmWorldMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_fsm_world()
+        cls.user_coord_north.write({"password": "coord_north", "tz": "UTC"})
+        cls.team_south.coordinator_id = cls.user_coord_north
+        cls._new_order(
+            technician_id=cls.tech_north.id,
+            team_id=cls.team_north.id,
+            scheduled_start=cls.env["service.order"]._today_bounds()[0] + timedelta(hours=9),
+        )
+
+    def test_coordinator_plans_in_every_view_and_dispatches_from_the_form(self):
+        self.start_tour(
+            "/odoo/action-fsm_orders.action_service_order_calendar",
+            "fsm_coordinator_tour",
+            login="coord_north",
+        )
+        order = self.env["service.order"].search([("partner_id", "=", self.client_bar.id)])
+        self.assertEqual(order.state, "dispatched")
+        self.assertEqual(order.technician_id, self.tech_south)
+        self.assertEqual(order.equipment_ids, self.machine_bar)
+        self.assertEqual(order.location_id, self.site_bar)
+        self.assertEqual(order.team_id, self.team_south)
