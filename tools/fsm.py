@@ -394,6 +394,8 @@ def run(args):
 ODOO_RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
 ODOO_BAD_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (ERROR|CRITICAL) ")
 PYTEST_COUNTS = re.compile(r"(\d+) (passed|failed|error|errors)\b")
+# "1 failed, 2 passed in 58.75s" (-q) or "==== 3 passed in 1.2s ====" (default)
+PYTEST_SUMMARY = re.compile(r"^=*\s*(no tests ran|\d+ \w+(, \d+ \w+)*)( in [\d.]+s)")
 
 
 def _tee(argv, logfile, env=None):
@@ -465,9 +467,8 @@ def run_pytest(odoo, env, workdir, args):
                *args.pytest_args], logfile, env=env)  # fmt: skip
     text = logfile.read_text(errors="replace")
     counts = {"passed": 0, "failed": 0, "error": 0}
-    tail = [ln for ln in text.splitlines() if ln.startswith(("=", "FAILED", "ERROR"))]
-    summary = tail[-1] if tail else ""
-    for num, kind in PYTEST_COUNTS.findall(summary):
+    summaries = [ln for ln in text.splitlines() if PYTEST_SUMMARY.match(ln)]
+    for num, kind in PYTEST_COUNTS.findall(summaries[-1] if summaries else ""):
         counts["error" if kind.startswith("error") else kind] += int(num)
     failed = counts["failed"] + counts["error"]
     reasons = []
