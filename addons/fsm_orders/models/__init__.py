@@ -7,4 +7,8 @@ from . import hr_employee_public
 from . import service_equipment_category
 from . import service_equipment
 from . import service_equipment_counter
+from . import service_checklist_template
 from . import service_order
+from . import service_order_checklist
+from . import service_order_photo
+from . import service_warning

@@ -22,6 +22,7 @@ class ResPartner(models.Model):
     )
     service_site_count = fields.Integer(compute="_compute_fsm_counts", string="Sites")
     service_document_count = fields.Integer(compute="_compute_fsm_counts", string="Documents")
+    service_warning_ids = fields.One2many("service.warning", "partner_id", "Service warnings")
 
     def _compute_fsm_counts(self):
         Order = self.env["service.order"]

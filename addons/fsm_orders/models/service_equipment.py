@@ -38,7 +38,7 @@ class ServiceEquipment(models.Model):
     )
     administrator_id = fields.Many2one(
         "res.partner",
-        string="Administrator",
+        string="Person in charge",
         check_company=True,
         help="The person at the client who looks after the machine.",
     )
@@ -74,6 +74,8 @@ class ServiceEquipment(models.Model):
     last_service_date = fields.Datetime(compute="_compute_order_count", string="Last service")
     document_count = fields.Integer(compute="_compute_document_count")
     note = fields.Html()
+    photo_ids = fields.One2many("service.order.photo", "equipment_id", "Photos from visits")
+    warning_ids = fields.One2many("service.warning", "equipment_id", "Warnings")
     image_128 = fields.Image("Photo", max_width=128, max_height=128)
 
     _serial_company_unique = models.Constraint(
@@ -166,9 +168,15 @@ class ServiceEquipment(models.Model):
     def _documents_domain(self):
         return Domain.OR(
             [
-                Domain("res_model", "=", self._name) & Domain("res_id", "in", self.ids),
+                Domain("res_model", "=", self._name)
+                & Domain("res_id", "in", self.ids)
+                & Domain("res_field", "=", False),
+                Domain("res_model", "=", "service.order.photo")
+                & Domain("res_field", "=", "image")
+                & Domain("res_id", "in", self.photo_ids.ids),
                 Domain("res_model", "=", "service.order")
-                & Domain("res_id", "in", self.order_ids.ids),
+                & Domain("res_id", "in", self.order_ids.ids)
+                & Domain("res_field", "=", False),
             ]
         )
 

@@ -24,6 +24,14 @@ class ServiceEquipmentCategory(models.Model):
     child_ids = fields.One2many("service.equipment.category", "parent_id", "Subcategories")
     equipment_properties_definition = fields.PropertiesDefinition("Equipment properties")
     equipment_count = fields.Integer(compute="_compute_equipment_count")
+    checklist_template_ids = fields.Many2many(
+        "service.checklist.template",
+        "service_checklist_template_category_rel",
+        "category_id",
+        "template_id",
+        string="Default checklists",
+        help="Added to every order for a machine of this category (or a subcategory).",
+    )
     active = fields.Boolean(default=True)
 
     @api.depends("name", "parent_id.complete_name")

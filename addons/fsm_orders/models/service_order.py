@@ -38,7 +38,14 @@ TECHNICIAN_WRITABLE_FIELDS = {
     "message_follower_ids",
     "message_ids",
     "equipment_ids",  # technician records a machine found on site
+    "checklist_ids",
+    "photo_ids",
+    "signature",
+    "signed_by",
 }
+
+# What the service report is made of: locked for technicians once the client signed.
+REPORT_FIELDS = {"work_summary", "parts_note", "checklist_ids", "photo_ids", "equipment_ids"}
 
 
 class ServiceOrder(models.Model):
@@ -52,7 +59,7 @@ class ServiceOrder(models.Model):
 
     _name = "service.order"
     _description = "Service Order"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "priority desc, scheduled_start, id desc"
     _check_company_auto = True
     _mail_post_access = "read"
@@ -192,7 +199,25 @@ class ServiceOrder(models.Model):
     # --- signature (filled on site by the report module) ----------------
     signature = fields.Image("Signature", copy=False, attachment=True, max_width=1024)
     signed_by = fields.Char("Signed by", copy=False)
-    signed_on = fields.Datetime("Signed on", copy=False)
+    signed_on = fields.Datetime("Signed on", copy=False, readonly=True)
+    client_ref = fields.Char(
+        "Client reference", copy=False, help="The client's own reference (ticket, PO number)."
+    )
+
+    # --- on site ---------------------------------------------------------
+    checklist_ids = fields.One2many("service.order.checklist", "order_id", "Checklists", copy=False)
+    checklist_missing_count = fields.Integer(compute="_compute_checklist_status")
+    checklist_out_of_range_count = fields.Integer(compute="_compute_checklist_status")
+    photo_ids = fields.One2many("service.order.photo", "order_id", "Photos", copy=False)
+    photo_count = fields.Integer(compute="_compute_photo_count")
+    warning_ids = fields.Many2many(
+        "service.warning", compute="_compute_warning_ids", string="Warnings"
+    )
+    warning_summary = fields.Text("Warnings to know", compute="_compute_warning_ids")
+    report_attachment_id = fields.Many2one(
+        "ir.attachment", "Service report", copy=False, readonly=True
+    )
+    is_signed = fields.Boolean("Signed", compute="_compute_is_signed", store=True)
 
     # --- history ---------------------------------------------------------
     previous_visit_ids = fields.Many2many(
@@ -286,8 +311,8 @@ class ServiceOrder(models.Model):
             if foreign:
                 raise ValidationError(
                     self.env._(
-                        "%(machines)s belongs to another client than %(client)s: an order can "
-                        "only cover the client's own equipment.",
+                        "These machines belong to another client than %(client)s: "
+                        "%(machines)s. An order can only cover the client's own equipment.",
                         machines=", ".join(foreign.mapped("display_name")),
                         client=client.display_name,
                     )
@@ -312,7 +337,10 @@ class ServiceOrder(models.Model):
                 continue
             if not order.scheduled_start:
                 raise ValidationError(
-                    self.env._("Set the start of %s before its end.", order.display_name)
+                    self.env._(
+                        "%s has no scheduled start: set the start first, then the end.",
+                        order.display_name,
+                    )
                 )
             delta = order.scheduled_end - order.scheduled_start
             if delta < timedelta(0):
@@ -406,6 +434,43 @@ class ServiceOrder(models.Model):
             start = format_datetime(self.env, order.scheduled_start, tz=tz, dt_format="HH:mm")
             end = format_datetime(self.env, order.scheduled_end, tz=tz, dt_format="HH:mm")
             order.visit_time_label = f"{start}–{end}"
+
+    @api.depends("signature")
+    def _compute_is_signed(self):
+        for order in self:
+            order.is_signed = bool(order.signature)
+
+    @api.depends("checklist_ids.missing_count", "checklist_ids.out_of_range_count")
+    def _compute_checklist_status(self):
+        for order in self:
+            order.checklist_missing_count = sum(order.checklist_ids.mapped("missing_count"))
+            order.checklist_out_of_range_count = sum(
+                order.checklist_ids.mapped("out_of_range_count")
+            )
+
+    @api.depends("photo_ids")
+    def _compute_photo_count(self):
+        for order in self:
+            order.photo_count = len(order.photo_ids)
+
+    @api.depends("partner_id", "location_id", "equipment_ids")
+    def _compute_warning_ids(self):
+        Warning = self.env["service.warning"]
+        for order in self:
+            partners = (order.partner_id.commercial_partner_id | order.location_id).ids
+            warnings = Warning.search(
+                Domain("partner_id", "in", partners)
+                | Domain("equipment_id", "in", order.equipment_ids.ids)
+            )
+            order.warning_ids = warnings
+            order.warning_summary = (
+                "\n".join(f"⚠ {w.target_display}: {w.name}" for w in warnings) or False
+            )
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for order in self:
+            order.access_url = f"/my/service-orders/{order.id}"
 
     @api.depends_context("uid")
     def _compute_user_can_plan(self):
@@ -530,11 +595,15 @@ class ServiceOrder(models.Model):
             if vals.get("partner_id") and not vals.get("location_id"):
                 vals["location_id"] = vals["partner_id"]
         orders = super().create(vals_list)
+        orders._fsm_add_default_checklists()
         orders._fsm_subscribe_technicians()
         orders.location_id._fsm_ensure_geolocation()
         return orders
 
     def write(self, vals):
+        if vals.get("signature"):
+            self._check_can_sign(vals)
+            vals = dict(vals, signed_on=fields.Datetime.now())
         if not self.env.su and not self.env.user.has_group("fsm_orders.group_fsm_coordinator"):
             forbidden = set(vals) - TECHNICIAN_WRITABLE_FIELDS
             if forbidden:
@@ -551,10 +620,66 @@ class ServiceOrder(models.Model):
             self._fsm_subscribe_technicians()
         if "location_id" in vals:
             self.location_id._fsm_ensure_geolocation()
+        if "equipment_ids" in vals:
+            self._fsm_add_default_checklists()
+        if vals.get("signature") and self.filtered(lambda o: o.state == "done"):
+            self.filtered(lambda o: o.state == "done")._fsm_send_service_report(signed_later=True)
         return res
 
+    def _fsm_add_default_checklists(self):
+        """Add the checklists of the machines' categories that are not there yet."""
+        for order in self.filtered(lambda o: o.state not in ("done", "cancelled")):
+            categories = order.equipment_ids.category_id
+            templates = (
+                self.env["service.checklist.template"].search(
+                    [("category_ids", "parent_of", categories.ids)]
+                )
+                if categories
+                else self.env["service.checklist.template"]
+            )
+            missing = templates - order.checklist_ids.template_id
+            if missing:
+                self.env["service.order.checklist"].sudo().create(
+                    [{"order_id": order.id, "template_id": t.id} for t in missing]
+                )
+
     def _check_signed_report_locked(self, vals):
-        """Hook: the report module locks report data once the client signed."""
+        if REPORT_FIELDS & set(vals):
+            self._check_report_editable()
+
+    def _check_report_editable(self):
+        """Once the client signed, technicians can no longer change what the
+        report says; a coordinator can (and the chatter keeps the trail)."""
+        if self.env.su or self._is_coordinator():
+            return
+        signed = self.filtered("is_signed")
+        if signed:
+            raise UserError(
+                self.env._(
+                    "%s is signed by the client: its report can no longer be changed. "
+                    "Ask a coordinator if something must be corrected.",
+                    ", ".join(signed.mapped("name")),
+                )
+            )
+
+    def _check_can_sign(self, vals):
+        for order in self:
+            if order.state not in ("in_progress", "done"):
+                raise UserError(
+                    self.env._(
+                        "%(order)s is %(state)s: only an order in progress or done can be signed.",
+                        order=order.name,
+                        state=dict(self._fields["state"]._description_selection(self.env))[
+                            order.state
+                        ],
+                    )
+                )
+            if order.is_signed and not self._is_coordinator():
+                raise UserError(self.env._("%s is already signed.", order.name))
+            if not (vals.get("signed_by") or order.signed_by or "").strip():
+                raise ValidationError(
+                    self.env._("Enter the name of the person who signs %s.", order.name)
+                )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
@@ -562,7 +687,7 @@ class ServiceOrder(models.Model):
             if order.state not in ("draft", "cancelled"):
                 raise UserError(
                     self.env._(
-                        "%s is already planned: cancel it instead of deleting it, so that "
+                        "%s is no longer a draft: cancel it instead of deleting it, so that "
                         "its history is kept.",
                         order.display_name,
                     )
@@ -596,39 +721,78 @@ class ServiceOrder(models.Model):
     def _is_coordinator(self):
         return self.env.su or self.env.user.has_group("fsm_orders.group_fsm_coordinator")
 
-    def _check_state(self, allowed, action_label):
+    def _step_messages(self, step):
+        """Full sentences for each refused step, so that every language can
+        word them properly: (not a coordinator, wrong state, not the assignee,
+        nobody assigned)."""
+        _ = self.env._
+        return {
+            "plan": (
+                _("Only a coordinator can plan service orders."),
+                _("%(order)s is %(state)s: it cannot be planned now."),
+            ),
+            "dispatch": (
+                _("Only a coordinator can dispatch service orders."),
+                _("%(order)s is %(state)s: it cannot be dispatched now."),
+            ),
+            "accept": (
+                None,
+                _("%(order)s is %(state)s: it cannot be accepted now."),
+                _("%(order)s is assigned to %(tech)s: only they or a coordinator can accept it."),
+                _("%(order)s has no technician: only a coordinator can accept it."),
+            ),
+            "start": (
+                None,
+                _("%(order)s is %(state)s: work on it cannot be started now."),
+                _(
+                    "%(order)s is assigned to %(tech)s: only they or a coordinator can start "
+                    "work on it."
+                ),
+                _("%(order)s has no technician: only a coordinator can start work on it."),
+            ),
+            "done": (
+                None,
+                _("%(order)s is %(state)s: it cannot be finished now."),
+                _("%(order)s is assigned to %(tech)s: only they or a coordinator can finish it."),
+                _("%(order)s has no technician: only a coordinator can finish it."),
+            ),
+            "cancel": (
+                _("Only a coordinator can cancel service orders."),
+                _("%(order)s is %(state)s: it cannot be cancelled."),
+            ),
+            "draft": (
+                _("Only a coordinator can set service orders back to new."),
+                _("%(order)s is %(state)s: it cannot be set back to new."),
+            ),
+            "invoice": (_("Only a coordinator can invoice service orders."), None),
+        }[step]
+
+    def _check_state(self, allowed, step):
+        message = self._step_messages(step)[1]
+        states = dict(self._fields["state"]._description_selection(self.env))
         for order in self:
             if order.state not in allowed:
                 raise UserError(
-                    self.env._(
-                        "%(order)s is %(state)s: it cannot be %(action)s now.",
-                        order=order.display_name,
-                        state=dict(self._fields["state"]._description_selection(self.env))[
-                            order.state
-                        ],
-                        action=action_label,
-                    )
+                    message % {"order": order.display_name, "state": states[order.state]}
                 )
 
-    def _check_coordinator(self, action_label):
+    def _check_coordinator(self, step):
         if not self._is_coordinator():
-            raise UserError(self.env._("Only a coordinator can %s service orders.", action_label))
+            raise UserError(self._step_messages(step)[0])
 
-    def _check_assignee(self, action_label):
+    def _check_assignee(self, step):
         """Technicians act only on orders assigned to them; coordinators on any."""
         if self._is_coordinator():
             return
+        messages = self._step_messages(step)
         for order in self:
             if order.technician_user_id != self.env.user:
-                raise UserError(
-                    self.env._(
-                        "%(order)s is assigned to %(tech)s: only they or a coordinator can "
-                        "%(action)s it.",
-                        order=order.display_name,
-                        tech=order.technician_id.name or self.env._("nobody"),
-                        action=action_label,
+                if order.technician_id:
+                    raise UserError(
+                        messages[2]
+                        % {"order": order.display_name, "tech": order.technician_id.name}
                     )
-                )
+                raise UserError(messages[3] % {"order": order.display_name})
 
     def _write_state(self, vals):
         # transitions are checked by the action methods; the write itself goes
@@ -637,8 +801,8 @@ class ServiceOrder(models.Model):
 
     def action_plan(self):
         """Put the order on the schedule: it needs a start time."""
-        self._check_coordinator(self.env._("plan"))
-        self._check_state(("draft",), self.env._("planned"))
+        self._check_coordinator("plan")
+        self._check_state(("draft",), "plan")
         missing = self.filtered(lambda o: not o.scheduled_start)
         if missing:
             raise UserError(
@@ -652,20 +816,20 @@ class ServiceOrder(models.Model):
 
     def action_dispatch(self):
         """Send the order to its technician, and tell the client who comes when."""
-        self._check_coordinator(self.env._("dispatch"))
-        self._check_state(("draft", "planned"), self.env._("dispatched"))
+        self._check_coordinator("dispatch")
+        self._check_state(("draft", "planned"), "dispatch")
         for order in self:
-            problems = []
             if not order.technician_id:
-                problems.append(self.env._("a technician"))
-            if not order.scheduled_start:
-                problems.append(self.env._("a scheduled start"))
-            if problems:
                 raise UserError(
                     self.env._(
-                        "%(order)s needs %(what)s before it can be dispatched.",
-                        order=order.display_name,
-                        what=self.env._(" and ").join(problems),
+                        "%s needs a technician before it can be dispatched.", order.display_name
+                    )
+                )
+            if not order.scheduled_start:
+                raise UserError(
+                    self.env._(
+                        "%s needs a scheduled start before it can be dispatched.",
+                        order.display_name,
                     )
                 )
             if not order.technician_id.user_id:
@@ -683,16 +847,16 @@ class ServiceOrder(models.Model):
 
     def action_accept(self):
         """The technician confirms they will do the visit."""
-        self._check_state(("dispatched",), self.env._("accepted"))
-        self._check_assignee(self.env._("accept"))
+        self._check_state(("dispatched",), "accept")
+        self._check_assignee("accept")
         self._write_state({"state": "accepted", "date_accepted": fields.Datetime.now()})
         self._fsm_close_dispatch_activities()
         return True
 
     def action_start(self):
         """Work begins on site. A dispatched order is accepted on the way."""
-        self._check_state(("dispatched", "accepted"), self.env._("started"))
-        self._check_assignee(self.env._("start"))
+        self._check_state(("dispatched", "accepted"), "start")
+        self._check_assignee("start")
         now = fields.Datetime.now()
         for order in self:
             vals = {"state": "in_progress", "date_started": now}
@@ -712,29 +876,37 @@ class ServiceOrder(models.Model):
                         order.display_name,
                     )
                 )
-        self._check_state(("in_progress",), self.env._("finished"))
-        self._check_assignee(self.env._("finish"))
+        self._check_state(("in_progress",), "done")
+        self._check_assignee("done")
         self._check_can_finish()
         self._write_state({"state": "done", "date_finished": fields.Datetime.now()})
+        self._fsm_send_service_report()
         return True
 
     def _check_can_finish(self):
-        """Hook for checklists, signatures and the like."""
+        """Required checklist answers, and the client's signature when the
+        company requires one, must be there before an order is finished."""
+        self.checklist_ids.line_ids._raise_if_missing()
+        unsigned = self.filtered(lambda o: o.company_id.fsm_signature_required and not o.signature)
+        if unsigned:
+            raise UserError(
+                self.env._(
+                    "%s needs the client's signature before it can be finished.",
+                    ", ".join(unsigned.mapped("name")),
+                )
+            )
 
     def action_cancel(self):
-        self._check_coordinator(self.env._("cancel"))
-        self._check_state(
-            ("draft", "planned", "dispatched", "accepted", "in_progress"),
-            self.env._("cancelled"),
-        )
+        self._check_coordinator("cancel")
+        self._check_state(("draft", "planned", "dispatched", "accepted", "in_progress"), "cancel")
         self._write_state({"state": "cancelled"})
         self._fsm_close_dispatch_activities()
         return True
 
     def action_draft(self):
         """Reopen a cancelled order, or take a planned one back off the schedule."""
-        self._check_coordinator(self.env._("reset"))
-        self._check_state(("cancelled", "planned"), self.env._("set back to new"))
+        self._check_coordinator("draft")
+        self._check_state(("cancelled", "planned"), "draft")
         self._write_state({"state": "draft", "cancel_reason": False})
         return True
 
@@ -785,7 +957,7 @@ class ServiceOrder(models.Model):
         activity_type = self.env.ref("fsm_orders.mail_activity_type_service_visit")
         self.sudo().activity_ids.filtered(
             lambda a: a.activity_type_id == activity_type
-        ).action_feedback(feedback=self.env._("Visit taken over: %s", self.env.user.name))
+        ).action_feedback(feedback=self.env._("Handled by %s", self.env.user.name))
 
     # ------------------------------------------------------------------
     # buttons
@@ -796,6 +968,18 @@ class ServiceOrder(models.Model):
             raise UserError(self.env._("%s has no site address to go to.", self.display_name))
         return {"type": "ir.actions.act_url", "url": self.directions_url, "target": "new"}
 
+    def action_add_warning(self):
+        """Note a warning on this order's site (or pick the client or a machine)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New warning"),
+            "res_model": "service.warning",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.location_id.id},
+        }
+
     def action_view_invoices(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -804,6 +988,118 @@ class ServiceOrder(models.Model):
         action["domain"] = [("id", "in", self.invoice_ids.ids)]
         action["context"] = {"create": False}
         return action
+
+    # ------------------------------------------------------------------
+    # service report
+    # ------------------------------------------------------------------
+    def _get_report_time_lines(self):
+        """Times shown on the service report: a list of dicts with ``label``,
+        ``start``, ``stop`` (datetimes) and ``hours``. The work-time module
+        replaces the visit's own times with the technician's timers."""
+        self.ensure_one()
+        if not self.date_started:
+            return []
+        stop = self.date_finished or fields.Datetime.now()
+        return [
+            {
+                "label": self.env._("Work on site"),
+                "start": self.date_started,
+                "stop": self.date_finished,
+                "hours": (stop - self.date_started).total_seconds() / 3600.0,
+            }
+        ]
+
+    def _get_report_part_lines(self):
+        """Parts shown on the service report: dicts with ``name``, ``quantity``
+        and ``uom``. The inventory module fills it from the parts used."""
+        self.ensure_one()
+        return []
+
+    def _get_report_filename(self):
+        self.ensure_one()
+        return self.env._("Service report %s", self.name.replace("/", "-")) + ".pdf"
+
+    def _fsm_render_service_report(self):
+        """Render the service report PDF and keep it on the order (the
+        newest replaces the previous one in ``report_attachment_id``)."""
+        report = self.env.ref("fsm_orders.action_report_service_order")
+        Attachment = self.env["ir.attachment"].sudo()
+        for order in self:
+            lang = (order.contact_id or order.partner_id).lang or self.env.lang
+            pdf, _ftype = (
+                self.env["ir.actions.report"]
+                .sudo()
+                .with_context(lang=lang)
+                ._render_qweb_pdf(report, order.ids)
+            )
+            attachment = Attachment.create(
+                {
+                    "name": order.with_context(lang=lang)._get_report_filename(),
+                    "raw": pdf,
+                    "res_model": order._name,
+                    "res_id": order.id,
+                    "mimetype": "application/pdf",
+                }
+            )
+            order.sudo().report_attachment_id = attachment
+        return self.report_attachment_id
+
+    def _fsm_send_service_report(self, signed_later=False):
+        """Store the report and email it to the client, in their language.
+
+        Loading data (module install) skips it; a report that cannot be
+        rendered (wkhtmltopdf missing, say) is noted in the chatter and never
+        stops the technician from finishing.
+        """
+        if self.env.context.get("install_mode") or self.env.context.get("fsm_skip_service_report"):
+            return self.env["ir.attachment"]
+        try:
+            with self.env.cr.savepoint():
+                attachments = self._fsm_render_service_report()
+        except (UserError, OSError) as exc:
+            _logger.warning("Service report of %s not rendered: %s", self.ids, exc)
+            for order in self:
+                order.sudo().message_post(
+                    body=self.env._(
+                        "The service report could not be generated (%s). Print it from the "
+                        "order once the problem is solved.",
+                        exc,
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+            return self.env["ir.attachment"]
+        if self.env.context.get("fsm_skip_client_notification"):
+            return attachments
+        template = self.env.ref("fsm_orders.mail_template_service_report", raise_if_not_found=False)
+        for order in self:
+            recipient = order.contact_id or order.partner_id
+            if not (template and recipient.email):
+                continue
+            order.sudo().message_post_with_source(
+                template,
+                subtype_xmlid="mail.mt_comment",
+                message_type="comment",
+                partner_ids=recipient.ids,
+                attachment_ids=order.report_attachment_id.ids,
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+        return attachments
+
+    def action_print_service_report(self):
+        return self.env.ref("fsm_orders.action_report_service_order").report_action(self)
+
+    def _fsm_portal_sign(self, name, signature):
+        """Signature given in the portal for a finished order."""
+        self.ensure_one()
+        if self.is_signed:
+            raise UserError(self.env._("%s is already signed.", self.name))
+        self.write({"signed_by": name, "signature": signature})
+        # the report module's write re-renders and emails the signed report
+        self.message_post(
+            body=self.env._("Service report signed by %s in the portal.", name),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
 
     # ------------------------------------------------------------------
     # settlement
@@ -829,7 +1125,7 @@ class ServiceOrder(models.Model):
 
     def action_create_invoice(self):
         """Build one customer invoice per order from its settlement lines."""
-        self._check_coordinator(self.env._("invoice"))
+        self._check_coordinator("invoice")
         invoices = self.env["account.move"]
         for order in self:
             if order.state != "done":

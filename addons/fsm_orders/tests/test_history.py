@@ -37,11 +37,16 @@ class TestHistory(FsmCase):
         self.assertEqual(machine.order_ids, first | second)
         self.assertEqual(machine.order_count, 2)
         self.assertEqual(machine.last_service_date, max(first.date_finished, second.date_finished))
-        self.assertEqual(machine.document_count, 2)
         action = machine.action_view_orders()
         self.assertEqual(self.env["service.order"].search(action["domain"]), first | second)
         docs = self.env["ir.attachment"].search(machine.action_view_documents()["domain"])
-        self.assertEqual(sorted(docs.mapped("name")), ["manual.pdf", "photo.png"])
+        reports = (first | second).report_attachment_id
+        self.assertEqual(len(reports), 2, "each finished order keeps its service report")
+        self.assertEqual(
+            sorted(docs.mapped("name")),
+            sorted(["manual.pdf", "photo.png", *reports.mapped("name")]),
+        )
+        self.assertEqual(machine.document_count, 4)
 
     def test_client_form_shows_orders_equipment_and_documents(self):
         order = self._done_order("Replaced gasket")
@@ -57,7 +62,7 @@ class TestHistory(FsmCase):
         for partner in (self.client_cafe, self.contact_cafe):  # counts on the client and its people
             self.assertEqual(partner.service_order_count, 1)
             self.assertEqual(partner.service_equipment_count, 1)
-            self.assertEqual(partner.service_document_count, 1)
+            self.assertEqual(partner.service_document_count, 2, "report.pdf and the service report")
         action = self.contact_cafe.action_view_service_orders()
         self.assertEqual(self.env["service.order"].search(action["domain"]), order)
         self.assertEqual(self.client_cafe.service_site_count, 1)

@@ -68,10 +68,10 @@ class TestBadInput(FsmCase):
         self.assertEqual(order.state, "draft")
 
     def test_order_for_a_machine_of_another_client_is_refused(self):
-        with self.assertRaisesRegex(ValidationError, "belongs to another client"):
+        with self.assertRaisesRegex(ValidationError, "belong to another client"):
             self._new_order(equipment_ids=[(6, 0, self.machine_bar.ids)])
         order = self._new_order()
-        with self.assertRaisesRegex(ValidationError, "belongs to another client"):
+        with self.assertRaisesRegex(ValidationError, "belong to another client"):
             order.write({"equipment_ids": [(4, self.machine_bar.id)]})
         self.assertEqual(order.equipment_ids, self.machine_cafe)
 

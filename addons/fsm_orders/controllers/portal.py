@@ -1,0 +1,61 @@
+import binascii
+
+from odoo import http
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+
+
+class ServiceOrderPortal(CustomerPortal):
+    """The client's side of an order: read and download its service report,
+    and sign it when it was finished without a signature. Reached through the
+    link (with access token) of the report email; the client portal module
+    adds the lists and counters of the portal home."""
+
+    @http.route(["/my/service-orders/<int:order_id>"], type="http", auth="public")
+    def portal_service_order(
+        self, order_id, access_token=None, report_type=None, download=False, **kw
+    ):
+        try:
+            order_sudo = self._document_check_access("service.order", order_id, access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        if report_type in ("html", "pdf", "text"):
+            return self._show_report(
+                model=order_sudo,
+                report_type=report_type,
+                report_ref="fsm_orders.action_report_service_order",
+                download=download,
+            )
+        values = {
+            "order": order_sudo,
+            "can_sign": order_sudo.state == "done" and not order_sudo.is_signed,
+            "message": kw.get("message"),
+        }
+        return request.render("fsm_orders.portal_service_order_page", values)
+
+    @http.route(["/my/service-orders/<int:order_id>/sign"], type="jsonrpc", auth="public")
+    def portal_service_order_sign(self, order_id, access_token=None, name=None, signature=None):
+        access_token = access_token or request.httprequest.args.get("access_token")
+        try:
+            order_sudo = self._document_check_access("service.order", order_id, access_token)
+        except (AccessError, MissingError):
+            return {"error": request.env._("Invalid service order.")}
+        if order_sudo.state != "done":
+            return {"error": request.env._("Only a finished service order can be signed here.")}
+        if not signature:
+            return {"error": request.env._("Signature is missing.")}
+        if not (name or "").strip():
+            return {"error": request.env._("Enter your name to sign.")}
+        try:
+            # sudo: the signer is the client (often not logged in), authorised by the token
+            order_sudo._fsm_portal_sign(name.strip(), signature)
+        except (UserError, ValidationError) as exc:
+            return {"error": str(exc)}
+        except (TypeError, binascii.Error):
+            return {"error": request.env._("Invalid signature data.")}
+        return {
+            "force_refresh": True,
+            "redirect_url": order_sudo.get_portal_url(query_string="&message=sign_ok"),
+        }
