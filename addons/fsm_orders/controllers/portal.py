@@ -13,7 +13,7 @@ class ServiceOrderPortal(CustomerPortal):
     link (with access token) of the report email; the client portal module
     adds the lists and counters of the portal home."""
 
-    @http.route(["/my/service-orders/<int:order_id>"], type="http", auth="public")
+    @http.route(["/my/service-orders/<int:order_id>"], type="http", auth="public", website=True)
     def portal_service_order(
         self, order_id, access_token=None, report_type=None, download=False, **kw
     ):
@@ -35,7 +35,9 @@ class ServiceOrderPortal(CustomerPortal):
         }
         return request.render("fsm_orders.portal_service_order_page", values)
 
-    @http.route(["/my/service-orders/<int:order_id>/sign"], type="jsonrpc", auth="public")
+    @http.route(
+        ["/my/service-orders/<int:order_id>/sign"], type="jsonrpc", auth="public", website=True
+    )
     def portal_service_order_sign(self, order_id, access_token=None, name=None, signature=None):
         access_token = access_token or request.httprequest.args.get("access_token")
         try:

@@ -393,19 +393,24 @@ class ServiceOrder(models.Model):
         for order in self:
             order.arrival_window = order._get_arrival_window_text()
 
+    def _get_client_tz(self, partner=None):
+        """The client's time zone (not the zone of whoever dispatches or prints)."""
+        self.ensure_one()
+        partner = partner or self.contact_id or self.partner_id
+        return (
+            partner.tz
+            or self.partner_id.commercial_partner_id.tz
+            or self.company_id.partner_id.tz
+            or "UTC"
+        )
+
     def _get_arrival_window_text(self, partner=None):
         """The arrival interval as the client reads it, in the client's zone and language."""
         self.ensure_one()
         if not self.scheduled_start:
             return False
         partner = partner or self.contact_id or self.partner_id
-        # the client's zone, not the zone of whoever dispatches
-        tz = (
-            partner.tz
-            or self.partner_id.commercial_partner_id.tz
-            or self.company_id.partner_id.tz
-            or "UTC"
-        )
+        tz = self._get_client_tz(partner)
         margin = timedelta(hours=self.company_id.fsm_arrival_margin or 0.0)
         env = self.with_context(lang=partner.lang or self.env.lang).env
         start = format_datetime(env, self.scheduled_start, tz=tz, dt_format="EEE d MMM y, HH:mm")
@@ -468,7 +473,6 @@ class ServiceOrder(models.Model):
             )
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for order in self:
             order.access_url = f"/my/service-orders/{order.id}"
 
@@ -601,9 +605,6 @@ class ServiceOrder(models.Model):
         return orders
 
     def write(self, vals):
-        if vals.get("signature"):
-            self._check_can_sign(vals)
-            vals = dict(vals, signed_on=fields.Datetime.now())
         if not self.env.su and not self.env.user.has_group("fsm_orders.group_fsm_coordinator"):
             forbidden = set(vals) - TECHNICIAN_WRITABLE_FIELDS
             if forbidden:
@@ -615,6 +616,9 @@ class ServiceOrder(models.Model):
                     )
                 )
             self._check_signed_report_locked(vals)
+        if vals.get("signature"):
+            self._check_can_sign(vals)
+            vals = dict(vals, signed_on=fields.Datetime.now())
         res = super().write(vals)
         if "technician_id" in vals:
             self._fsm_subscribe_technicians()
@@ -725,46 +729,49 @@ class ServiceOrder(models.Model):
         """Full sentences for each refused step, so that every language can
         word them properly: (not a coordinator, wrong state, not the assignee,
         nobody assigned)."""
-        _ = self.env._
         return {
             "plan": (
-                _("Only a coordinator can plan service orders."),
-                _("%(order)s is %(state)s: it cannot be planned now."),
+                self.env._("Only a coordinator can plan service orders."),
+                self.env._("%(order)s is %(state)s: it cannot be planned now."),
             ),
             "dispatch": (
-                _("Only a coordinator can dispatch service orders."),
-                _("%(order)s is %(state)s: it cannot be dispatched now."),
+                self.env._("Only a coordinator can dispatch service orders."),
+                self.env._("%(order)s is %(state)s: it cannot be dispatched now."),
             ),
             "accept": (
                 None,
-                _("%(order)s is %(state)s: it cannot be accepted now."),
-                _("%(order)s is assigned to %(tech)s: only they or a coordinator can accept it."),
-                _("%(order)s has no technician: only a coordinator can accept it."),
+                self.env._("%(order)s is %(state)s: it cannot be accepted now."),
+                self.env._(
+                    "%(order)s is assigned to %(tech)s: only they or a coordinator can accept it."
+                ),
+                self.env._("%(order)s has no technician: only a coordinator can accept it."),
             ),
             "start": (
                 None,
-                _("%(order)s is %(state)s: work on it cannot be started now."),
-                _(
+                self.env._("%(order)s is %(state)s: work on it cannot be started now."),
+                self.env._(
                     "%(order)s is assigned to %(tech)s: only they or a coordinator can start "
                     "work on it."
                 ),
-                _("%(order)s has no technician: only a coordinator can start work on it."),
+                self.env._("%(order)s has no technician: only a coordinator can start work on it."),
             ),
             "done": (
                 None,
-                _("%(order)s is %(state)s: it cannot be finished now."),
-                _("%(order)s is assigned to %(tech)s: only they or a coordinator can finish it."),
-                _("%(order)s has no technician: only a coordinator can finish it."),
+                self.env._("%(order)s is %(state)s: it cannot be finished now."),
+                self.env._(
+                    "%(order)s is assigned to %(tech)s: only they or a coordinator can finish it."
+                ),
+                self.env._("%(order)s has no technician: only a coordinator can finish it."),
             ),
             "cancel": (
-                _("Only a coordinator can cancel service orders."),
-                _("%(order)s is %(state)s: it cannot be cancelled."),
+                self.env._("Only a coordinator can cancel service orders."),
+                self.env._("%(order)s is %(state)s: it cannot be cancelled."),
             ),
             "draft": (
-                _("Only a coordinator can set service orders back to new."),
-                _("%(order)s is %(state)s: it cannot be set back to new."),
+                self.env._("Only a coordinator can set service orders back to new."),
+                self.env._("%(order)s is %(state)s: it cannot be set back to new."),
             ),
-            "invoice": (_("Only a coordinator can invoice service orders."), None),
+            "invoice": (self.env._("Only a coordinator can invoice service orders."), None),
         }[step]
 
     def _check_state(self, allowed, step):

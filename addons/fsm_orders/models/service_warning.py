@@ -26,6 +26,12 @@ class ServiceWarning(models.Model):
     )
     target_display = fields.Char("About", compute="_compute_target_display")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        warnings = super().create(vals_list)
+        warnings._check_target()  # also when neither field was given
+        return warnings
+
     @api.constrains("partner_id", "equipment_id")
     def _check_target(self):
         for warning in self:

@@ -3,5 +3,8 @@ from . import test_equipment
 from . import test_history
 from . import test_my_day
 from . import test_notifications
+from . import test_onsite
+from . import test_portal_sign
+from . import test_report
 from . import test_validation
 from . import test_workflow
