@@ -159,6 +159,13 @@ def odoo_server(pg_cluster, smtp_sink, tmp_path_factory):
         check=True,
     )  # fmt: skip
     install_seconds = time.monotonic() - started
+    demo = subprocess.run(
+        ["psql", "-At", "-h", pg_cluster["host"], "-p", str(pg_cluster["port"]),
+         "-U", pg_cluster["user"], "-d", db, "-c",
+         "SELECT demo FROM ir_module_module WHERE name = 'fsm_orders'"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    assert demo == "t", f"the demo data of fsm_orders did not load (see {log})"
     print(f"\n[scenario] demo database {db} installed in {install_seconds:.0f} s")
 
     keys = _api_keys(cmd, options, ["planner", "tech.anna", "tech.erik"])

@@ -217,6 +217,17 @@ class Cluster:
 
     def start(self):
         self.init()
+        try:
+            self._start()
+        except subprocess.CalledProcessError as exc:
+            log_file = self.dir / "postgres.log"
+            tail = (
+                log_file.read_text(errors="replace").splitlines()[-3:] if log_file.exists() else []
+            )
+            reason = next((ln for ln in tail if "FATAL" in ln or "HINT" in ln), " ".join(tail))
+            raise SetupError(f"PostgreSQL did not start on port {self.port}: {reason}") from exc
+
+    def _start(self):
         self._run(
             [
                 str(self.bin / "pg_ctl"), "-D", str(self.data),
@@ -258,6 +269,14 @@ class Cluster:
             capture_output=True, text=True, env={**os.environ, **self.env()}, check=False,
         )  # fmt: skip
         return out.stdout.strip() == "1"
+
+    def module_has_demo(self, db, module):
+        out = subprocess.run(
+            [str(self.bin / "psql"), "-At", "-d", db, "-c",
+             f"SELECT demo FROM ir_module_module WHERE name = '{module}'"],
+            capture_output=True, text=True, env={**os.environ, **self.env()}, check=False,
+        )  # fmt: skip
+        return out.stdout.strip() == "t"
 
     def module_installed(self, db, module):
         out = subprocess.run(
@@ -348,8 +367,18 @@ def find_odoo_cmd(_args):
 # --------------------------------------------------------------------------
 # run
 # --------------------------------------------------------------------------
+def _port_busy(port):
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
 def run(args):
     odoo = find_odoo()
+    for port, option in ((args.port, "--port"), (args.pg_port, "--pg-port")):
+        if _port_busy(port):
+            raise SetupError(
+                f"port {port} on 127.0.0.1 is in use: stop what uses it or pass {option}"
+            )
     cluster = Cluster(STATE_DIR / "pg", args.pg_port)
     log(f"Odoo 19: {odoo.where}")
     log(f"starting PostgreSQL on 127.0.0.1:{args.pg_port} ({cluster.dir})")
@@ -365,6 +394,13 @@ def run(args):
                  "--log-level=warn"],
                 check=True,
             )  # fmt: skip
+            if not cluster.module_has_demo(args.db, "fsm_orders"):
+                subprocess.run([str(cluster.bin / "dropdb"), "--if-exists", args.db],
+                               env={**os.environ, **cluster.env()}, check=False)  # fmt: skip
+                raise SetupError(
+                    "the demo data of fsm_orders failed to load (see the log above); "
+                    "the database was dropped so that the next run tries again"
+                )
             log(f"database ready in {time.monotonic() - started:.0f} s")
         else:
             log(f"reusing database {args.db}")
@@ -380,8 +416,18 @@ def run(args):
         try:
             return proc.wait()
         except KeyboardInterrupt:
+            # Odoo's graceful stop waits for open connections (a browser's
+            # long-polling); give it ten seconds, then insist.
             proc.send_signal(signal.SIGINT)
-            return proc.wait()
+            try:
+                return proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.terminate()
+                try:
+                    return proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    return proc.wait()
     finally:
         if not args.keep_pg:
             log("stopping PostgreSQL")

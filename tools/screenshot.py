@@ -56,6 +56,9 @@ def main():
     parser.add_argument("--wait", type=float, default=4.0)
     parser.add_argument("--full", action="store_true", help="whole page height")
     parser.add_argument("--tz", default="Europe/Stockholm", help="the browser's time zone")
+    parser.add_argument(
+        "--click", action="append", default=[], help="CSS selector to click before the shot"
+    )
     args = parser.parse_args()
 
     parsed = urlparse(args.url)
@@ -109,6 +112,12 @@ def main():
         cdp("Page.enable")
         cdp("Page.navigate", url=args.url)
         time.sleep(args.wait)
+        for selector in args.click:
+            cdp(
+                "Runtime.evaluate",
+                expression=f"document.querySelector({json.dumps(selector)}).click()",
+            )
+            time.sleep(2)
         params = {"format": "png"}
         if args.full:
             metrics = cdp("Page.getLayoutMetrics")

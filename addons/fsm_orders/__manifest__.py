@@ -41,6 +41,7 @@
         "demo/fsm_demo.xml",
         "demo/fsm_demo_equipment.xml",
         "demo/fsm_demo_orders.xml",
+        "demo/fsm_demo_onsite.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -36,6 +36,19 @@ class ServiceChecklistTemplate(models.Model):
     )
     item_count = fields.Integer(compute="_compute_item_count")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        templates = super().create(vals_list)
+        if templates.category_ids:
+            self.env["service.order"]._fsm_add_default_checklists_to_unstarted()
+        return templates
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("category_ids"):
+            self.env["service.order"]._fsm_add_default_checklists_to_unstarted()
+        return res
+
     @api.depends("item_ids")
     def _compute_item_count(self):
         for template in self:

@@ -630,6 +630,13 @@ class ServiceOrder(models.Model):
             self.filtered(lambda o: o.state == "done")._fsm_send_service_report(signed_later=True)
         return res
 
+    @api.model
+    def _fsm_add_default_checklists_to_unstarted(self):
+        """Give orders not started yet the checklists their machines' categories
+        call for (after a template was attached to a category, say)."""
+        orders = self.search([("state", "in", ("draft", "planned", "dispatched", "accepted"))])
+        orders._fsm_add_default_checklists()
+
     def _fsm_add_default_checklists(self):
         """Add the checklists of the machines' categories that are not there yet."""
         for order in self.filtered(lambda o: o.state not in ("done", "cancelled")):
@@ -1058,7 +1065,7 @@ class ServiceOrder(models.Model):
         rendered (wkhtmltopdf missing, say) is noted in the chatter and never
         stops the technician from finishing.
         """
-        if self.env.context.get("install_mode") or self.env.context.get("fsm_skip_service_report"):
+        if not self.env.registry.ready or self.env.context.get("fsm_skip_service_report"):
             return self.env["ir.attachment"]
         try:
             with self.env.cr.savepoint():

@@ -331,3 +331,17 @@ class TestOnSiteTour(OnSiteMixin, FsmWorldMixin, HttpCase):
         )
         self.assertEqual(lines.filtered(lambda ln: ln.name == "Boiler pressure").value_number, 1.2)
         self.assertTrue(order.report_attachment_id, "the report was stored when the order was done")
+
+
+@tagged("post_install", "-at_install")
+class TestChecklistTemplateLater(OnSiteCase):
+    def test_attaching_a_template_later_reaches_orders_not_started(self):
+        waiting = self._new_order(client=self.client_bar)
+        started = self._dispatched_order(self.tech_south, client=self.client_bar)
+        started.action_start()
+        self.assertEqual(waiting.checklist_ids.template_id, self.safety)
+        self.burrs.category_ids = [(4, self.category_espresso.id)]
+        self.assertEqual(waiting.checklist_ids.template_id, self.safety | self.burrs)
+        self.assertNotIn(
+            self.burrs, started.checklist_ids.template_id, "work in progress is left alone"
+        )
