@@ -39,7 +39,9 @@ class ServiceChecklistTemplate(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         templates = super().create(vals_list)
-        if templates.category_ids:
+        # data files create the questions after the template: they call
+        # _fsm_add_default_checklists_to_unstarted themselves once complete
+        if templates.category_ids and not self.env.context.get("install_mode"):
             self.env["service.order"]._fsm_add_default_checklists_to_unstarted()
         return templates
 
