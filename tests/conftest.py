@@ -168,8 +168,8 @@ def odoo_server(pg_cluster, smtp_sink, tmp_path_factory):
     assert demo == "t", f"the demo data of fsm_orders did not load (see {log})"
     print(f"\n[scenario] demo database {db} installed in {install_seconds:.0f} s")
 
-    keys = _api_keys(cmd, options, ["planner", "tech.anna", "tech.erik"])
     port = fsm.free_port()
+    keys = _api_keys(cmd, options, ["planner", "tech.anna", "tech.erik"], port)
     server = subprocess.Popen(
         [*base, "--http-interface", "127.0.0.1", "--http-port", str(port),
          "--db-filter", f"^{db}$", "--logfile", str(log)],
@@ -196,10 +196,15 @@ def odoo_server(pg_cluster, smtp_sink, tmp_path_factory):
     assert not bad, f"the scenario server logged errors: {bad[:3]}"
 
 
-def _api_keys(cmd, options, logins):
-    """Create a persistent API key for each login, through odoo shell."""
+def _api_keys(cmd, options, logins, port):
+    """Create a persistent API key for each login, through odoo shell, and
+    point the server's own URLs (links, wkhtmltopdf's assets) at its port."""
     script = f"""
 import json
+url = 'http://127.0.0.1:{port}'
+env['ir.config_parameter'].set_param('web.base.url', url)
+env['ir.config_parameter'].set_param('web.base.url.freeze', 'True')
+env['ir.config_parameter'].set_param('report.url', url)
 keys = {{}}
 for login in {logins!r}:
     user = env['res.users'].search([('login', '=', login)])

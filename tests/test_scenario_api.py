@@ -9,6 +9,11 @@ from datetime import datetime, timedelta
 import pytest
 import requests
 
+# a 1×1 PNG, as a client's signature
+SIGNATURE_PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNk+A8AAQUBAScY42YAAAAASUVORK5CYII="
+)
+
 
 class Api:
     def __init__(self, server, key):
@@ -81,6 +86,14 @@ def _mail_text(raw):
     return "\n".join(parts)
 
 
+def _pdf_part(raw):
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    for part in message.walk():
+        if part.get_content_type() == "application/pdf":
+            return part.get_payload(decode=True)
+    return b""
+
+
 def _state(api, order_id):
     return api("service.order", "read", ids=[order_id], fields=["state"])[0]["state"]
 
@@ -104,6 +117,28 @@ def test_order_walks_from_coordinator_to_done_by_its_technician(
     anna(
         "service.order", "write", ids=[order_id], vals={"work_summary": "Cleaned burrs, calibrated"}
     )
+
+    # the machine's checklist came with the order: finishing first lists what is missing
+    required = anna(
+        "service.order.checklist.line", "search_read",
+        domain=[("order_id", "=", order_id), ("is_required", "=", True)],
+        fields=["name", "answer_type", "has_range", "min_value", "max_value"],
+    )  # fmt: skip
+    if required:
+        refused = anna.call("service.order", "action_done", ids=[order_id])
+        assert refused.status_code == 422, refused.text
+        assert required[0]["name"] in refused.json()["message"]
+    for line in required:
+        value = {
+            "yesno": {"value_yesno": "yes"},
+            "number": {"value_number": line["min_value"] if line["has_range"] else 1.0},
+            "text": {"value_text": "checked"},
+        }[line["answer_type"]]
+        anna("service.order.checklist.line", "write", ids=[line["id"]], vals=value)
+    anna(
+        "service.order", "write", ids=[order_id],
+        vals={"signed_by": "Client Contact", "signature": SIGNATURE_PNG},
+    )  # fmt: skip
     anna("service.order", "action_done", ids=[order_id])
 
     order = planner(
@@ -130,6 +165,14 @@ def test_order_walks_from_coordinator_to_done_by_its_technician(
     to_client = [t for t in texts if order["name"] in t and "arrive between" in t]
     assert to_client, "the dispatch email reached the SMTP server"
     assert order["technician_id"][1] in to_client[0]
+
+    # the signed service report, a real PDF, reached the client too
+    reports = [
+        m for m in smtp_sink.messages
+        if order["name"] in _mail_text(m["data"]) and b"application/pdf" in m["data"]
+    ]  # fmt: skip
+    assert reports, "the service report email with its PDF reached the SMTP server"
+    assert _pdf_part(reports[-1]["data"]).startswith(b"%PDF")
 
 
 def test_technician_cannot_dispatch_or_touch_a_colleagues_order(planner, anna, erik):

@@ -24,6 +24,14 @@ def pdf_text(pdf):
 @unittest.skipUnless(shutil.which("pdftotext"), "poppler-utils (pdftotext) is needed")
 @tagged("post_install", "-at_install")
 class TestServiceReport(OnSiteCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # wkhtmltopdf would fetch the report's stylesheets from this very
+        # server, which waits for the test's transaction: point it at a closed
+        # port on loopback so that it renders at once, unstyled.
+        cls.env["ir.config_parameter"].set_param("report.url", "http://127.0.0.1:9")
+
     def _finished_signed_order(self):
         order = self._started_order(client_ref="PO-4711")
         self._answer(order, "Safety valve tested", value_yesno="yes")
