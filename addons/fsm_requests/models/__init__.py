@@ -1,0 +1,5 @@
+from . import res_partner
+from . import service_request_type
+from . import service_request
+from . import service_request_call
+from . import service_order

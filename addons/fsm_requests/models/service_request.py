@@ -1,0 +1,500 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+
+from odoo.addons.fsm_orders.models.service_order import PRIORITIES
+
+CHANNELS = [
+    ("phone", "Phone"),
+    ("email", "Email"),
+    ("portal", "Client portal"),
+    ("call_center", "Call center"),
+    ("other", "Other"),
+]
+
+STATES = [
+    ("new", "New"),
+    ("open", "Open"),
+    ("in_progress", "In progress"),
+    ("closed", "Closed"),
+    ("cancelled", "Cancelled"),
+]
+
+DEFAULT_SLA_HOURS = 72.0
+
+
+class ServiceRequest(models.Model):
+    """What a client asks for, however it reached the service desk. A request
+    becomes one or several service orders and closes with the last of them."""
+
+    _name = "service.request"
+    _description = "Service Request"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "priority desc, deadline, id desc"
+    _rec_names_search = ["name", "title"]
+    _check_company_auto = True
+
+    name = fields.Char("Number", required=True, copy=False, readonly=True, default="/", index=True)
+    title = fields.Char(required=True, tracking=True)
+    description = fields.Html()
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    type_id = fields.Many2one("service.request.type", "Type", tracking=True, check_company=True)
+    channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
+    state = fields.Selection(
+        STATES, default="new", required=True, readonly=True, copy=False, tracking=True, index=True
+    )
+    priority = fields.Selection(PRIORITIES, default="1", required=True, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner", "Client", tracking=True, index=True, check_company=True
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", store=True, index=True, string="Client company"
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        "Contact",
+        check_company=True,
+        domain="[('commercial_partner_id', '=', commercial_partner_id)]",
+    )
+    caller_phone = fields.Char(
+        "Caller's number", help="Type any form of the number: the client is found from it."
+    )
+    email_from = fields.Char("Email", help="Sender of the request when it came by email.")
+    location_id = fields.Many2one(
+        "res.partner",
+        "Site",
+        check_company=True,
+        domain="[('commercial_partner_id', '=', commercial_partner_id)]",
+    )
+    equipment_id = fields.Many2one(
+        "service.equipment",
+        "Machine",
+        check_company=True,
+        domain="[('commercial_partner_id', '=', commercial_partner_id)]",
+    )
+    user_id = fields.Many2one(
+        "res.users", "Responsible", default=lambda self: self.env.user, tracking=True
+    )
+    date_registered = fields.Datetime(
+        "Registered on", default=fields.Datetime.now, required=True, readonly=True, copy=False
+    )
+    deadline = fields.Datetime(
+        compute="_compute_deadline",
+        store=True,
+        readonly=False,
+        tracking=True,
+        help="From the type's deadline for this priority; can be set by hand.",
+    )
+    expected_close_date = fields.Date("Expected closing")
+    date_closed = fields.Datetime("Closed on", readonly=True, copy=False)
+    is_overdue = fields.Boolean(
+        "Past deadline", compute="_compute_is_overdue", search="_search_is_overdue"
+    )
+    is_warranty = fields.Boolean(
+        "Under warranty",
+        compute="_compute_is_warranty",
+        store=True,
+        help="The machine is under warranty: orders made from this request are not billed.",
+    )
+    order_ids = fields.One2many("service.order", "request_id", "Service orders")
+    order_count = fields.Integer(compute="_compute_order_count", store=True)
+    call_ids = fields.One2many("service.request.call", "request_id", "Calls")
+    hours_to_close = fields.Float(
+        "Hours to close", compute="_compute_hours_to_close", store=True, aggregator="avg"
+    )
+    close_reason = fields.Char(tracking=True)
+
+    # ------------------------------------------------------------------
+    @api.depends("date_registered", "type_id", "priority")
+    def _compute_deadline(self):
+        for request in self:
+            hours = (
+                request.type_id._sla_hours(request.priority)
+                if request.type_id
+                else DEFAULT_SLA_HOURS
+            )
+            start = request.date_registered or fields.Datetime.now()
+            request.deadline = start + timedelta(hours=hours)
+
+    def _compute_is_overdue(self):
+        now = fields.Datetime.now()
+        for request in self:
+            request.is_overdue = bool(
+                request.deadline
+                and request.state not in ("closed", "cancelled")
+                and request.deadline < now
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!="):
+            return NotImplemented
+        domain = Domain("deadline", "<", fields.Datetime.now()) & Domain(
+            "state", "not in", ("closed", "cancelled")
+        )
+        return domain if (operator == "=") == bool(value) else ~domain
+
+    @api.depends("equipment_id.warranty_start", "equipment_id.warranty_end", "date_registered")
+    def _compute_is_warranty(self):
+        for request in self:
+            day = fields.Date.to_date(request.date_registered) if request.date_registered else None
+            request.is_warranty = bool(
+                request.equipment_id and request.equipment_id.is_under_warranty(day)
+            )
+
+    @api.depends("order_ids")
+    def _compute_order_count(self):
+        for request in self:
+            request.order_count = len(request.order_ids)
+
+    @api.depends("date_closed", "date_registered")
+    def _compute_hours_to_close(self):
+        for request in self:
+            if request.date_closed and request.date_registered:
+                delta = request.date_closed - request.date_registered
+                request.hours_to_close = delta.total_seconds() / 3600.0
+            else:
+                request.hours_to_close = 0.0
+
+    # ------------------------------------------------------------------
+    @api.constrains("partner_id", "contact_id", "location_id", "equipment_id")
+    def _check_client(self):
+        for request in self:
+            client = request.partner_id.commercial_partner_id
+            for record, label in (
+                (request.contact_id, self.env._("contact")),
+                (request.location_id, self.env._("site")),
+                (request.equipment_id, self.env._("machine")),
+            ):
+                owner = (
+                    record.commercial_partner_id
+                    if record._name == "res.partner"
+                    else record.partner_id.commercial_partner_id
+                )
+                if record and owner != client:
+                    raise ValidationError(
+                        self.env._(
+                            "%(record)s is not a %(what)s of %(client)s.",
+                            record=record.display_name,
+                            what=label,
+                            client=client.display_name or self.env._("the client"),
+                        )
+                    )
+
+    # ------------------------------------------------------------------
+    @api.onchange("caller_phone")
+    def _onchange_caller_phone(self):
+        if not self.caller_phone:
+            return
+        try:
+            partners = self.env["res.partner"]._fsm_find_by_phone(self.caller_phone)
+        except ValidationError as exc:
+            return {"warning": {"title": self.env._("Phone number"), "message": str(exc)}}
+        if not partners:
+            return {
+                "warning": {
+                    "title": self.env._("Unknown caller"),
+                    "message": self.env._(
+                        "No client has the number %s: pick the client by name.", self.caller_phone
+                    ),
+                }
+            }
+        person = partners.filtered(lambda p: not p.is_company)[:1]
+        self.partner_id = partners[:1].commercial_partner_id
+        if person:
+            self.contact_id = person
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        client = self.partner_id.commercial_partner_id
+        if self.contact_id.commercial_partner_id != client:
+            self.contact_id = False
+        if self.location_id.commercial_partner_id != client:
+            sites = client.child_ids.filtered(lambda p: p.type == "other")
+            self.location_id = sites[:1] if len(sites) == 1 else client
+        if self.equipment_id.commercial_partner_id != client:
+            self.equipment_id = False
+
+    @api.onchange("equipment_id")
+    def _onchange_equipment_id(self):
+        if self.equipment_id.location_id:
+            self.location_id = self.equipment_id.location_id
+
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("caller_phone"):
+                self.env["res.partner"]._fsm_normalize_phone(vals["caller_phone"])
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("service.request") or "/"
+        requests = super().create(vals_list)
+        for request in requests:
+            if request.contact_id or request.partner_id:
+                request.message_subscribe(
+                    partner_ids=(request.contact_id or request.partner_id).ids
+                )
+        requests._notify_client("registered")
+        return requests
+
+    def write(self, vals):
+        if vals.get("caller_phone"):
+            self.env["res.partner"]._fsm_normalize_phone(vals["caller_phone"])
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # mail gateway
+    # ------------------------------------------------------------------
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A request from an email: the subject is the title, the sender the
+        contact (matched to a known client when possible)."""
+        email_from = msg_dict.get("email_from")
+        if not email_from:
+            raise ValueError("Service request by email without a sender")
+        partners = self._mail_find_partner_from_emails([email_from], force_create=False)
+        sender = partners[0] if partners else self.env["res.partner"]
+        values = {
+            "name": "/",  # numbered by the sequence, not named after the subject
+            "title": msg_dict.get("subject") or self.env._("Request by email"),
+            "channel": "email",
+            "email_from": email_from,
+            "description": msg_dict.get("body"),
+        }
+        if sender:
+            values["partner_id"] = sender.commercial_partner_id.id
+            if not sender.is_company:
+                values["contact_id"] = sender.id
+        values.update(custom_values or {})
+        refused = self._fsm_strip_big_attachments(msg_dict)
+        request = super().message_new(msg_dict, custom_values=values)
+        request._fsm_note_refused_attachments(refused)
+        return request
+
+    def message_update(self, msg_dict, update_vals=None):
+        refused = self._fsm_strip_big_attachments(msg_dict)
+        res = super().message_update(msg_dict, update_vals=update_vals)
+        self._fsm_note_refused_attachments(refused)
+        return res
+
+    @api.model
+    def _fsm_strip_big_attachments(self, msg_dict):
+        """Drop incoming attachments over the size limit (system parameter
+        ``fsm_requests.max_attachment_mb``, 10 MB by default); return their names."""
+        limit = (
+            float(
+                self.env["ir.config_parameter"]
+                .sudo()
+                .get_param("fsm_requests.max_attachment_mb", 10)
+            )
+            * 1024
+            * 1024
+        )
+        kept, refused = [], []
+        for attachment in msg_dict.get("attachments") or []:
+            content = attachment[1] if len(attachment) > 1 else b""
+            size = len(content.encode() if isinstance(content, str) else content or b"")
+            (refused if size > limit else kept).append(attachment)
+        msg_dict["attachments"] = kept
+        return [(a[0], a[1]) for a in refused]
+
+    def _fsm_note_refused_attachments(self, refused):
+        if not refused:
+            return
+        limit = (
+            self.env["ir.config_parameter"].sudo().get_param("fsm_requests.max_attachment_mb", 10)
+        )
+        for request in self:
+            request.message_post(
+                body=self.env._(
+                    "Attachment(s) %(names)s refused: too large (the limit is %(limit)s MB). "
+                    "Ask the sender for a smaller file or a link.",
+                    names=", ".join(name for name, _content in refused),
+                    limit=limit,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    # ------------------------------------------------------------------
+    # workflow
+    # ------------------------------------------------------------------
+    def _check_desk(self):
+        if not (self.env.su or self.env.user.has_group("fsm_orders.group_fsm_coordinator")):
+            raise UserError(self.env._("Only the service desk (coordinators) can do this."))
+
+    def action_open(self):
+        """The desk has looked at the request and takes it on."""
+        self._check_desk()
+        for request in self:
+            if request.state != "new":
+                raise UserError(
+                    self.env._("%s is no longer new: it is already taken on.", request.name)
+                )
+        self.write({"state": "open"})
+        return True
+
+    def action_close(self, reason=None):
+        """Close the request (it closes by itself when its last order is done)."""
+        self._check_desk()
+        for request in self:
+            if request.state in ("closed", "cancelled"):
+                raise UserError(self.env._("%s is already closed.", request.name))
+        vals = {"state": "closed", "date_closed": fields.Datetime.now()}
+        if reason:
+            vals["close_reason"] = reason
+        self.write(vals)
+        self._notify_client("closed")
+        return True
+
+    def action_cancel(self):
+        self._check_desk()
+        for request in self:
+            if request.state == "closed":
+                raise UserError(self.env._("%s is closed: it cannot be cancelled.", request.name))
+        self.write({"state": "cancelled", "date_closed": fields.Datetime.now()})
+        return True
+
+    def action_reopen(self):
+        self._check_desk()
+        self.write({"state": "open", "date_closed": False, "close_reason": False})
+        return True
+
+    def action_split(self):
+        """Open the wizard that turns the request into one or several orders."""
+        self.ensure_one()
+        self._check_desk()
+        if self.state in ("closed", "cancelled"):
+            raise UserError(self.env._("%s is closed: reopen it to plan more work.", self.name))
+        if not self.partner_id:
+            raise UserError(self.env._("Set the client of %s before planning orders.", self.name))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Create service orders"),
+            "res_model": "service.request.split",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_request_id": self.id},
+        }
+
+    def _prepare_order_vals(self):
+        """Values of an order made from this request (the wizard adds its own)."""
+        self.ensure_one()
+        return {
+            "request_id": self.id,
+            "partner_id": self.partner_id.commercial_partner_id.id,
+            "contact_id": self.contact_id.id,
+            "location_id": (self.location_id or self.partner_id).id,
+            "equipment_ids": [fields.Command.set(self.equipment_id.ids)],
+            "priority": self.priority,
+            "description": self.description or f"<p>{self.title}</p>",
+            "is_billable": not self.is_warranty,
+            "company_id": self.company_id.id,
+        }
+
+    def _on_orders_created(self):
+        self.filtered(lambda r: r.state in ("new", "open")).write({"state": "in_progress"})
+        self._notify_client("orders")
+
+    def _check_auto_close(self):
+        """Close requests whose orders are all finished (at least one done)."""
+        for request in self.filtered(lambda r: r.state == "in_progress"):
+            states = set(request.order_ids.mapped("state"))
+            if states and states <= {"done", "cancelled"} and "done" in states:
+                request.sudo().with_context(fsm_auto_close=True).action_close(
+                    reason=self.env._("Last order done")
+                )
+
+    def action_view_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("fsm_orders.action_service_order")
+        action["domain"] = [("request_id", "=", self.id)]
+        action["context"] = {"search_default_filter_my_teams": False, "create": False}
+        return action
+
+    # ------------------------------------------------------------------
+    # client notifications
+    # ------------------------------------------------------------------
+    def _notify_client(self, event):
+        """Email and SMS to the client: registered, orders planned, closed."""
+        if self.env.context.get("fsm_skip_client_notification"):
+            return
+        xmlids = {
+            "registered": "fsm_requests.mail_template_request_registered",
+            "orders": "fsm_requests.mail_template_request_orders",
+            "closed": "fsm_requests.mail_template_request_closed",
+        }
+        template = self.env.ref(xmlids[event], raise_if_not_found=False)
+        sms_template = self.env.ref(
+            xmlids[event].replace("mail_template", "sms_template"), raise_if_not_found=False
+        )
+        for request in self:
+            recipient = request.contact_id or request.partner_id
+            if not recipient:
+                continue
+            if template and recipient.email:
+                request.sudo().message_post_with_source(
+                    template,
+                    subtype_xmlid="mail.mt_comment",
+                    message_type="comment",
+                    partner_ids=recipient.ids,
+                    email_layout_xmlid="mail.mail_notification_light",
+                )
+            if sms_template and recipient.phone_sanitized:
+                request.sudo()._message_sms_with_template(
+                    template=sms_template, partner_ids=recipient.ids, put_in_queue=True
+                )
+
+    # ------------------------------------------------------------------
+    # call center
+    # ------------------------------------------------------------------
+    @api.model
+    def _call_center_card(self, number):
+        """The caller's client card: who they are, their open requests and orders."""
+        partners = self.env["res.partner"]._fsm_find_by_phone(number)
+        client = partners[:1].commercial_partner_id
+        open_requests = (
+            self.search(
+                [
+                    ("commercial_partner_id", "=", client.id),
+                    ("state", "not in", ("closed", "cancelled")),
+                ]
+            )
+            if client
+            else self
+        )
+        open_orders = (
+            self.env["service.order"].search(
+                [
+                    ("commercial_partner_id", "=", client.id),
+                    ("state", "not in", ("done", "cancelled")),
+                ]
+            )
+            if client
+            else self.env["service.order"]
+        )
+        return {
+            "number": self.env["res.partner"]._fsm_normalize_phone(number),
+            "known": bool(client),
+            "client": {"id": client.id, "name": client.name} if client else None,
+            "contact": (
+                {"id": partners[:1].id, "name": partners[:1].name}
+                if partners and not partners[:1].is_company
+                else None
+            ),
+            "open_requests": [
+                {"id": r.id, "number": r.name, "title": r.title, "state": r.state}
+                for r in open_requests
+            ],
+            "open_orders": [
+                {
+                    "id": o.id,
+                    "number": o.name,
+                    "state": o.state,
+                    "scheduled_start": fields.Datetime.to_string(o.scheduled_start),
+                }
+                for o in open_orders
+            ],
+        }

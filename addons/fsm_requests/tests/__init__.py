@@ -1,0 +1,3 @@
+from . import test_call_center
+from . import test_email
+from . import test_requests

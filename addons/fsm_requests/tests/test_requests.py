@@ -1,0 +1,182 @@
+from datetime import timedelta
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, TransactionCase, tagged
+
+from odoo.addons.sms.tests.common import SMSCommon
+
+from .common import RequestWorldMixin
+
+
+@tagged("post_install", "-at_install")
+class TestRequests(RequestWorldMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_request_world()
+
+    def _bar_request(self):
+        return self._new_request(
+            partner_id=self.client_bar.id,
+            contact_id=False,
+            location_id=self.site_bar.id,
+            equipment_id=self.machine_bar.id,
+        )
+
+    def test_caller_is_found_from_any_form_of_the_number(self):
+        Partner = self.env["res.partner"]
+        for typed in ("070-123 45 67", "+46701234567", "0046 70 123 45 67", "+46 (0)70 123 4567"):
+            with self.subTest(typed=typed):
+                self.assertEqual(Partner._fsm_normalize_phone(typed), "+46701234567")
+                self.assertEqual(Partner._fsm_find_by_phone(typed), self.contact_cafe)
+        polish = Partner.search([("name", "=", "Polish café")])
+        self.assertEqual(Partner._fsm_find_by_phone("+48 22 123 45 67"), polish)
+        self.assertEqual(
+            Partner._fsm_find_by_phone("22 123 45 67", self.env.ref("base.pl")), polish
+        )
+
+    def test_phone_request_in_the_form_fills_client_and_contact(self):
+        form = Form(self.env["service.request"].with_user(self.user_coord_north))
+        form.title = "No steam"
+        form.caller_phone = "070 123 45 67"
+        self.assertEqual(form.partner_id, self.client_cafe)
+        self.assertEqual(form.contact_id, self.contact_cafe)
+        self.assertEqual(form.location_id, self.site_cafe, "the client's only site is proposed")
+        request = form.save()
+        self.assertTrue(request.name.startswith("SR/"))
+        self.assertEqual(request.channel, "phone")
+
+    def test_invalid_or_unknown_number(self):
+        with self.assertRaisesRegex(ValidationError, "not a valid phone number"):
+            self._new_request(caller_phone="123")
+        with self.assertRaisesRegex(ValidationError, "not a phone number"):
+            self._new_request(caller_phone="call me maybe")
+        self.assertFalse(self.env["res.partner"]._fsm_find_by_phone("+46 8 999 99 99"))
+
+    def test_deadline_follows_type_and_priority(self):
+        request = self._new_request(priority="3")
+        self.assertEqual(request.deadline, request.date_registered + timedelta(hours=4))
+        request.priority = "1"
+        self.assertEqual(request.deadline, request.date_registered + timedelta(hours=24))
+        request.deadline = request.date_registered + timedelta(hours=1)
+        self.assertEqual(request.deadline, request.date_registered + timedelta(hours=1), "editable")
+
+    def test_overdue_requests_are_found(self):
+        late = self._new_request()
+        late.deadline = late.date_registered - timedelta(hours=1)
+        on_time = self._new_request()
+        overdue = self.env["service.request"].search([("is_overdue", "=", True)])
+        self.assertIn(late, overdue)
+        self.assertNotIn(on_time, overdue)
+
+    def test_warranty_request_makes_unbilled_orders(self):
+        request = self._new_request()
+        self.assertTrue(request.is_warranty)
+        wizard = Form(self.env["service.request.split"].with_context(default_request_id=request.id))
+        wizard.save().action_create_orders()
+        self.assertFalse(request.order_ids.is_billable)
+        paid = self._bar_request()
+        self.assertFalse(paid.is_warranty)
+
+    def test_split_into_orders_and_close_with_the_last(self):
+        request = self._new_request(priority="2")
+        request.action_open()
+        action = request.action_split()
+        wizard_form = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        with wizard_form.line_ids.new() as line:
+            line.description = "Replace the grinder burrs"
+            line.scheduled_start = self.tomorrow_9
+            line.technician_id = self.tech_north
+        wizard_form.save().action_create_orders()
+        orders = request.order_ids
+        self.assertEqual(len(orders), 2)
+        self.assertEqual(request.state, "in_progress")
+        for order in orders:
+            self.assertEqual(order.partner_id, self.client_cafe)
+            self.assertEqual(order.contact_id, self.contact_cafe)
+            self.assertEqual(order.location_id, self.site_cafe)
+            self.assertEqual(order.priority, "2")
+        first, second = orders.sorted("id")
+        self.assertEqual(first.equipment_ids, self.machine_cafe, "pre-filled from the request")
+        self.assertEqual(second.technician_id, self.tech_north)
+        second.action_dispatch()
+        second.action_start()
+        second.action_done()
+        self.assertEqual(request.state, "in_progress", "one order is still open")
+        first.action_cancel()
+        self.assertEqual(request.state, "closed", "the last order finished closes the request")
+        self.assertTrue(request.date_closed)
+        self.assertGreaterEqual(request.hours_to_close, 0)
+
+    def test_coordinator_can_close_any_time_and_technician_cannot(self):
+        request = self._new_request()
+        with self.assertRaises(UserError):
+            request.with_user(self.user_tech_north).action_close()
+        request.with_user(self.user_coord_south).action_close()
+        self.assertEqual(request.state, "closed")
+        with self.assertRaises(UserError):
+            request.action_close()
+
+    def test_technician_reads_only_the_requests_of_own_orders(self):
+        mine = self._new_request()
+        other = self._bar_request()
+        self.env["service.order"].create(
+            dict(mine._prepare_order_vals(), technician_id=self.tech_north.id)
+        )
+        Request = self.env["service.request"].with_user(self.user_tech_north)
+        self.assertEqual(Request.search([]), mine)
+        with self.assertRaises(AccessError):
+            other.with_user(self.user_tech_north).read(["title"])
+        with self.assertRaises(AccessError):
+            mine.with_user(self.user_tech_north).write({"title": "changed"})
+
+    def test_machine_of_another_client_is_refused(self):
+        with self.assertRaises(ValidationError):
+            self._new_request(equipment_id=self.machine_bar.id)
+
+    def test_statistics_on_a_known_set(self):
+        Request = self.env["service.request"]
+        done = self._new_request()
+        Form(self.env["service.request.split"].with_context(default_request_id=done.id)).save(
+        ).action_create_orders()  # fmt: skip
+        self._new_request().action_close()
+        self._new_request()
+        groups = dict(
+            Request._read_group([("id", "in", Request.search([]).ids)], ["state"], ["__count"])
+        )
+        self.assertEqual(groups.get("in_progress"), 1)
+        self.assertEqual(groups.get("closed"), 1)
+        self.assertEqual(groups.get("new"), 1)
+        with_orders = Request.search_count([("order_ids", "!=", False)])
+        self.assertEqual(with_orders, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestRequestNotifications(RequestWorldMixin, SMSCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_request_world()
+
+    def test_client_is_told_when_registered_planned_and_closed(self):
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            request = self.env["service.request"].create(
+                {"title": "No steam", "partner_id": self.client_cafe.id,
+                 "contact_id": self.contact_cafe.id, "equipment_id": self.machine_cafe.id}
+            )  # fmt: skip
+        mails = self._new_mails.filtered(lambda m: self.contact_cafe in m.recipient_ids)
+        self.assertEqual(len(mails), 1)
+        self.assertIn(f"request {request.name} registered", mails.subject)
+        self.assertSMSOutgoing(
+            self.contact_cafe, "+46701234567", content=f"your request {request.name} is registered"
+        )
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            Form(self.env["service.request.split"].with_context(default_request_id=request.id)).save(
+            ).action_create_orders()  # fmt: skip
+        mails = self._new_mails.filtered(lambda m: self.contact_cafe in m.recipient_ids)
+        self.assertIn(request.order_ids.name, mails.body_html)
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            request.action_close()
+        mails = self._new_mails.filtered(lambda m: self.contact_cafe in m.recipient_ids)
+        self.assertIn("closed", mails.subject)
+        self.assertSMSOutgoing(self.contact_cafe, "+46701234567", content="is closed")
