@@ -253,9 +253,13 @@ class ServiceRequest(models.Model):
         """A request from an email: the subject is the title, the sender the
         contact (matched to a known client when possible)."""
         email_from = msg_dict.get("email_from")
-        if not email_from:
-            raise ValueError("Service request by email without a sender")
-        partners = self._mail_find_partner_from_emails([email_from], force_create=False)
+        # No sender: raising here would make Odoo's gateway mark the whole alias
+        # invalid; keep the message as a request the desk identifies by hand.
+        partners = (
+            self._mail_find_partner_from_emails([email_from], force_create=False)
+            if email_from
+            else []
+        )
         sender = partners[0] if partners else self.env["res.partner"]
         values = {
             "name": "/",  # numbered by the sequence, not named after the subject
@@ -272,6 +276,13 @@ class ServiceRequest(models.Model):
         refused = self._fsm_strip_big_attachments(msg_dict)
         request = super().message_new(msg_dict, custom_values=values)
         request._fsm_note_refused_attachments(refused)
+        if not email_from:
+            request.message_post(
+                body=self.env._(
+                    "This email had no sender: find the client (by phone, say) and set it by hand."
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
         return request
 
     def message_update(self, msg_dict, update_vals=None):

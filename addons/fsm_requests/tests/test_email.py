@@ -81,11 +81,14 @@ class TestEmailIntake(RequestWorldMixin, MailCommon):
             self._process(raw)
         self.assertEqual(self.env["service.request"].search_count([("title", "=", "Leak")]), 1)
 
-    def test_mail_without_sender_is_refused(self):
-        msg_dict = {"subject": "Anonymous", "body": "no sender", "email_from": False}
-        with self.assertRaisesRegex(ValueError, "without a sender"):
-            self.env["service.request"].message_new(msg_dict)
-        self.assertFalse(self.env["service.request"].search([("title", "=", "Anonymous")]))
+    def test_mail_without_sender_is_kept_for_the_desk_and_the_alias_stays_valid(self):
+        raw = self._mail(None, "Anonymous", "no sender here", "<anon-1@example.org>")
+        with self.mock_mail_gateway():
+            request = self.env["service.request"].browse(self._process(raw))
+        self.assertEqual(request.title, "Anonymous")
+        self.assertFalse(request.partner_id)
+        self.assertIn("had no sender", "".join(request.message_ids.mapped("body")))
+        self.assertEqual(self.alias.alias_status, "valid")
 
     def test_reply_to_an_unknown_thread_starts_a_new_request(self):
         raw = self._mail(
