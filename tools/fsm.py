@@ -394,11 +394,12 @@ def run(args):
                  "--log-level=warn"],
                 check=True,
             )  # fmt: skip
-            if not cluster.module_has_demo(args.db, "fsm_orders"):
+            failed = [a for a in addons if not cluster.module_has_demo(args.db, a)]
+            if failed:
                 subprocess.run([str(cluster.bin / "dropdb"), "--if-exists", args.db],
                                env={**os.environ, **cluster.env()}, check=False)  # fmt: skip
                 raise SetupError(
-                    "the demo data of fsm_orders failed to load (see the log above); "
+                    f"the demo data of {', '.join(failed)} failed to load (see the log above); "
                     "the database was dropped so that the next run tries again"
                 )
             log(f"database ready in {time.monotonic() - started:.0f} s")

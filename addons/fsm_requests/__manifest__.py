@@ -8,6 +8,7 @@
     "website": "https://github.com/fsm-suite/fsm-suite",
     "depends": ["fsm_orders"],
     "external_dependencies": {"python": ["phonenumbers"]},
+    "demo": ["demo/fsm_requests_demo.xml"],
     "data": [
         "security/ir.model.access.csv",
         "security/fsm_requests_security.xml",
