@@ -164,25 +164,31 @@ class ServiceRequest(models.Model):
     def _check_client(self):
         for request in self:
             client = request.partner_id.commercial_partner_id
-            for record, label in (
-                (request.contact_id, self.env._("contact")),
-                (request.location_id, self.env._("site")),
-                (request.equipment_id, self.env._("machine")),
-            ):
-                owner = (
-                    record.commercial_partner_id
-                    if record._name == "res.partner"
-                    else record.partner_id.commercial_partner_id
-                )
-                if record and owner != client:
-                    raise ValidationError(
-                        self.env._(
-                            "%(record)s is not a %(what)s of %(client)s.",
-                            record=record.display_name,
-                            what=label,
-                            client=client.display_name or self.env._("the client"),
-                        )
+            values = {"client": client.display_name or "-"}
+            if request.contact_id and request.contact_id.commercial_partner_id != client:
+                raise ValidationError(
+                    self.env._(
+                        "%(record)s is not a contact of %(client)s.",
+                        record=request.contact_id.display_name,
+                        **values,
                     )
+                )
+            if request.location_id and request.location_id.commercial_partner_id != client:
+                raise ValidationError(
+                    self.env._(
+                        "%(record)s is not a site of %(client)s.",
+                        record=request.location_id.display_name,
+                        **values,
+                    )
+                )
+            if request.equipment_id and request.equipment_id.commercial_partner_id != client:
+                raise ValidationError(
+                    self.env._(
+                        "%(record)s is not a machine of %(client)s.",
+                        record=request.equipment_id.display_name,
+                        **values,
+                    )
+                )
 
     # ------------------------------------------------------------------
     @api.onchange("caller_phone")
