@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import fields, models
 
 
@@ -24,6 +26,67 @@ class ServiceRequestType(models.Model):
         "AND sla_hours_urgent >= 0)",
         "Deadlines cannot be negative.",
     )
+
+    open_count = fields.Integer("Open", compute="_compute_dashboard")
+    unplanned_count = fields.Integer("Waiting for orders", compute="_compute_dashboard")
+    overdue_count = fields.Integer("Past deadline", compute="_compute_dashboard")
+    closed_30_count = fields.Integer("Closed in 30 days", compute="_compute_dashboard")
+    with_orders_30_count = fields.Integer("Became orders in 30 days", compute="_compute_dashboard")
+    avg_hours_to_close = fields.Float("Hours to close (30 days)", compute="_compute_dashboard")
+
+    def _compute_dashboard(self):
+        """Service desk figures per type, in a few grouped queries."""
+        Request = self.env["service.request"]
+        since = fields.Datetime.now() - timedelta(days=30)
+        base = [("type_id", "in", self.ids)]
+
+        def counts(domain):
+            return dict(Request._read_group(base + domain, ["type_id"], ["__count"]))
+
+        open_ = counts([("state", "not in", ("closed", "cancelled"))])
+        unplanned = counts([("state", "in", ("new", "open"))])
+        overdue = counts([("is_overdue", "=", True)])
+        closed = counts([("state", "=", "closed"), ("date_closed", ">=", since)])
+        with_orders = counts([("date_registered", ">=", since), ("order_ids", "!=", False)])
+        hours = dict(
+            Request._read_group(
+                base + [("state", "=", "closed"), ("date_closed", ">=", since)],
+                ["type_id"],
+                ["hours_to_close:avg"],
+            )
+        )
+        for request_type in self:
+            request_type.open_count = open_.get(request_type, 0)
+            request_type.unplanned_count = unplanned.get(request_type, 0)
+            request_type.overdue_count = overdue.get(request_type, 0)
+            request_type.closed_30_count = closed.get(request_type, 0)
+            request_type.with_orders_30_count = with_orders.get(request_type, 0)
+            request_type.avg_hours_to_close = hours.get(request_type) or 0.0
+
+    def _action_requests(self, domain, name):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "fsm_requests.action_service_request"
+        )
+        action["name"] = name
+        action["domain"] = [("type_id", "=", self.id), *domain]
+        action["context"] = {"default_type_id": self.id}
+        return action
+
+    def action_view_open(self):
+        return self._action_requests(
+            [("state", "not in", ("closed", "cancelled"))], self.env._("Open requests")
+        )
+
+    def action_view_unplanned(self):
+        return self._action_requests(
+            [("state", "in", ("new", "open"))], self.env._("Requests waiting for orders")
+        )
+
+    def action_view_overdue(self):
+        return self._action_requests(
+            [("is_overdue", "=", True)], self.env._("Requests past their deadline")
+        )
 
     def _sla_hours(self, priority):
         self.ensure_one()

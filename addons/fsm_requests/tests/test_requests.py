@@ -149,6 +149,17 @@ class TestRequests(RequestWorldMixin, TransactionCase):
         self.assertEqual(groups.get("new"), 1)
         with_orders = Request.search_count([("order_ids", "!=", False)])
         self.assertEqual(with_orders, 1)
+        late = self._new_request()
+        late.deadline = late.date_registered - timedelta(hours=2)
+        desk = self.type_breakdown
+        desk.invalidate_recordset()
+        self.assertEqual(desk.open_count, 3)  # in progress, new, late
+        self.assertEqual(desk.unplanned_count, 2)
+        self.assertEqual(desk.overdue_count, 1)
+        self.assertEqual(desk.closed_30_count, 1)
+        self.assertEqual(desk.with_orders_30_count, 1)
+        overdue_action = desk.action_view_overdue()
+        self.assertEqual(Request.search(overdue_action["domain"]), late)
 
 
 @tagged("post_install", "-at_install")
