@@ -22,4 +22,7 @@
         "views/service_order_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["fsm_requests/static/tests/tours/*.js"],
+    },
 }

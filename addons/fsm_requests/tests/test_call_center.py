@@ -85,3 +85,24 @@ class TestCallCenter(RequestWorldMixin, HttpCase):
             self.assertEqual(response.status_code, 401)
         self.assertEqual(self.env["service.request.call"].search_count([]), calls_before)
         self.assertEqual(self.env["service.request"].search_count([]), requests_before)
+
+
+@tagged("post_install", "-at_install")
+class TestDeskTour(RequestWorldMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_request_world()
+        cls.user_coord_north.password = "coord_north"
+
+    def test_desk_registers_a_phone_request_and_makes_an_order(self):
+        self.start_tour(
+            "/odoo/action-fsm_requests.action_service_request", "fsm_request_desk_tour",
+            login="coord_north",
+        )  # fmt: skip
+        request = self.env["service.request"].search([("title", "=", "Steam wand leaks")])
+        self.assertEqual(request.partner_id, self.client_cafe)
+        self.assertEqual(request.contact_id, self.contact_cafe)
+        self.assertEqual(request.state, "in_progress")
+        self.assertEqual(request.order_ids.technician_id, self.tech_north)
+        self.assertEqual(request.order_ids.equipment_ids, self.machine_cafe.browse())
