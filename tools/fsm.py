@@ -262,29 +262,20 @@ class Cluster:
             "PGUSER": DB_SUPERUSER,
         }
 
-    def database_exists(self, name):
+    def _query(self, db, sql):
+        """One value from a SQL query, as psql prints it ('' when nothing)."""
         out = subprocess.run(
-            [str(self.bin / "psql"), "-At", "-d", "postgres", "-c",
-             f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+            [str(self.bin / "psql"), "-At", "-d", db, "-c", sql],
             capture_output=True, text=True, env={**os.environ, **self.env()}, check=False,
         )  # fmt: skip
-        return out.stdout.strip() == "1"
+        return out.stdout.strip()
 
     def module_has_demo(self, db, module):
-        out = subprocess.run(
-            [str(self.bin / "psql"), "-At", "-d", db, "-c",
-             f"SELECT demo FROM ir_module_module WHERE name = '{module}'"],
-            capture_output=True, text=True, env={**os.environ, **self.env()}, check=False,
-        )  # fmt: skip
-        return out.stdout.strip() == "t"
+        return self._query(db, f"SELECT demo FROM ir_module_module WHERE name = '{module}'") == "t"
 
     def module_installed(self, db, module):
-        out = subprocess.run(
-            [str(self.bin / "psql"), "-At", "-d", db, "-c",
-             f"SELECT state FROM ir_module_module WHERE name = '{module}'"],
-            capture_output=True, text=True, env={**os.environ, **self.env()}, check=False,
-        )  # fmt: skip
-        return out.stdout.strip() == "installed"
+        state = self._query(db, f"SELECT state FROM ir_module_module WHERE name = '{module}'")
+        return state == "installed"
 
 
 # --------------------------------------------------------------------------

@@ -460,16 +460,22 @@ class ServiceOrder(models.Model):
 
     @api.depends("partner_id", "location_id", "equipment_ids")
     def _compute_warning_ids(self):
-        Warning = self.env["service.warning"]
+        # one query for every order shown (a My day list, say), then sorted out here
+        client_and_sites = self.partner_id.commercial_partner_id | self.location_id
+        warnings = self.env["service.warning"].search(
+            Domain("partner_id", "in", client_and_sites.ids)
+            | Domain("equipment_id", "in", self.equipment_ids.ids)
+        )
         for order in self:
-            partners = (order.partner_id.commercial_partner_id | order.location_id).ids
-            warnings = Warning.search(
-                Domain("partner_id", "in", partners)
-                | Domain("equipment_id", "in", order.equipment_ids.ids)
+            partners = order.partner_id.commercial_partner_id | order.location_id
+            mine = warnings.filtered(
+                lambda w, p=partners, e=order.equipment_ids: (
+                    w.partner_id in p or w.equipment_id in e
+                )
             )
-            order.warning_ids = warnings
+            order.warning_ids = mine
             order.warning_summary = (
-                "\n".join(f"⚠ {w.target_display}: {w.name}" for w in warnings) or False
+                "\n".join(f"⚠ {w.target_display}: {w.name}" for w in mine) or False
             )
 
     def _compute_access_url(self):
@@ -506,19 +512,26 @@ class ServiceOrder(models.Model):
 
     @api.depends("equipment_ids", "location_id", "scheduled_start")
     def _compute_previous_visits(self):
+        """Earlier done visits on the same machines (or site when no machine),
+        newest first, five at most; one query for all the orders computed."""
+        history = self.search(
+            Domain("state", "=", "done")
+            & (
+                Domain("equipment_ids", "in", self.equipment_ids.ids)
+                | Domain("location_id", "in", self.location_id.ids)
+            ),
+            order="date_finished desc",
+        )
         for order in self:
             if order.equipment_ids:
-                domain = Domain("equipment_ids", "in", order.equipment_ids.ids)
-            elif order.location_id:
-                domain = Domain("location_id", "=", order.location_id.id)
+                previous = history.filtered(lambda v, e=order.equipment_ids: v.equipment_ids & e)
             else:
-                order.previous_visit_ids = False
-                order.previous_visits_summary = False
-                continue
-            domain &= Domain("state", "=", "done")
-            if order.id:
-                domain &= Domain("id", "!=", order.id)
-            previous = self.search(domain, order="date_finished desc", limit=5)
+                previous = history.filtered(lambda v, s=order.location_id: v.location_id == s)
+            previous = (
+                (previous - order)[:5]
+                if order.location_id or order.equipment_ids
+                else self.browse()
+            )
             order.previous_visit_ids = previous
             order.previous_visits_summary = (
                 "\n".join(
@@ -627,7 +640,7 @@ class ServiceOrder(models.Model):
         if "equipment_ids" in vals:
             self._fsm_add_default_checklists()
         if vals.get("signature") and self.filtered(lambda o: o.state == "done"):
-            self.filtered(lambda o: o.state == "done")._fsm_send_service_report(signed_later=True)
+            self.filtered(lambda o: o.state == "done")._fsm_send_service_report()
         return res
 
     @api.model
@@ -638,21 +651,30 @@ class ServiceOrder(models.Model):
         orders._fsm_add_default_checklists()
 
     def _fsm_add_default_checklists(self):
-        """Add the checklists of the machines' categories that are not there yet."""
-        for order in self.filtered(lambda o: o.state not in ("done", "cancelled")):
-            categories = order.equipment_ids.category_id
-            templates = (
-                self.env["service.checklist.template"].search(
-                    [("category_ids", "parent_of", categories.ids)]
-                )
-                if categories
-                else self.env["service.checklist.template"]
-            )
-            missing = templates - order.checklist_ids.template_id
-            if missing:
-                self.env["service.order.checklist"].sudo().create(
-                    [{"order_id": order.id, "template_id": t.id} for t in missing]
-                )
+        """Add the checklists of the machines' categories (or their parent
+        categories) that are not there yet; one template query for all orders."""
+        orders = self.filtered(lambda o: o.state not in ("done", "cancelled"))
+        categories = orders.equipment_ids.category_id
+        if not categories:
+            return
+        templates = self.env["service.checklist.template"].search(
+            [("category_ids", "parent_of", categories.ids)]
+        )
+        vals_list = []
+        for order in orders:
+            lineage = {
+                int(cid)
+                for path in order.equipment_ids.category_id.mapped("parent_path")
+                for cid in path.split("/")
+                if cid
+            }
+            wanted = templates.filtered(lambda t, ids=lineage: set(t.category_ids.ids) & ids)
+            vals_list += [
+                {"order_id": order.id, "template_id": t.id}
+                for t in wanted - order.checklist_ids.template_id
+            ]
+        if vals_list:
+            self.env["service.order.checklist"].sudo().create(vals_list)
 
     def _check_signed_report_locked(self, vals):
         if REPORT_FIELDS & set(vals):
@@ -1058,7 +1080,7 @@ class ServiceOrder(models.Model):
             order.sudo().report_attachment_id = attachment
         return self.report_attachment_id
 
-    def _fsm_send_service_report(self, signed_later=False):
+    def _fsm_send_service_report(self):
         """Store the report and email it to the client, in their language.
 
         Loading data (module install) skips it; a report that cannot be
