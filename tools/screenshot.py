@@ -31,7 +31,7 @@ def _free_port():
 
 class Cdp:
     def __init__(self, ws_url):
-        self.ws = websocket.create_connection(ws_url, timeout=60)
+        self.ws = websocket.create_connection(ws_url, timeout=60, suppress_origin=True)
         self.next_id = 0
 
     def __call__(self, method, **params):
