@@ -19,6 +19,7 @@
         "wizards/service_request_split_views.xml",
         "views/service_request_views.xml",
         "views/service_request_type_views.xml",
+        "wizards/service_desk_statistics_views.xml",
         "views/service_order_views.xml",
         "views/menus.xml",
     ],

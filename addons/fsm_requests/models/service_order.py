@@ -8,8 +8,11 @@ class ServiceOrder(models.Model):
         "service.request", "Request", index="btree_not_null", tracking=True, copy=False
     )
 
+    request_task_ids = fields.One2many("service.request.task", "order_id", "Request tasks")
+
     def action_done(self):
         res = super().action_done()
+        self.request_task_ids.sudo().with_context(fsm_task_sync=True).write({"is_done": True})
         self.request_id._check_auto_close()
         return res
 

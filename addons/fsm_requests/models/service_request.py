@@ -107,8 +107,18 @@ class ServiceRequest(models.Model):
         "Hours to close", compute="_compute_hours_to_close", store=True, aggregator="avg"
     )
     close_reason = fields.Char(tracking=True)
+    task_ids = fields.One2many("service.request.task", "request_id", "Tasks", copy=True)
+    task_progress = fields.Char("Tasks done", compute="_compute_task_progress")
+    document_count = fields.Integer("Documents", compute="_compute_document_count")
 
     # ------------------------------------------------------------------
+    @api.depends("name", "title")
+    def _compute_display_name(self):
+        for request in self:
+            request.display_name = (
+                f"{request.name} · {request.title}" if request.title else request.name
+            )
+
     @api.depends("date_registered", "type_id", "priority")
     def _compute_deadline(self):
         for request in self:
@@ -149,6 +159,34 @@ class ServiceRequest(models.Model):
     def _compute_order_count(self):
         for request in self:
             request.order_count = len(request.order_ids)
+
+    @api.depends("task_ids.is_done")
+    def _compute_task_progress(self):
+        for request in self:
+            tasks = request.task_ids
+            request.task_progress = (
+                f"{len(tasks.filtered('is_done'))} / {len(tasks)}" if tasks else False
+            )
+
+    def _document_domain(self):
+        """Files of the requests and of the orders made from them."""
+        return [
+            "|",
+            "&", ("res_model", "=", self._name), ("res_id", "in", self.ids),
+            "&", ("res_model", "=", "service.order"), ("res_id", "in", self.order_ids.ids),
+        ]  # fmt: skip
+
+    def _compute_document_count(self):
+        counts = {}
+        if self.ids:
+            for model, res_id, count in self.env["ir.attachment"]._read_group(
+                self._document_domain(), ["res_model", "res_id"], ["__count"]
+            ):
+                counts[(model, res_id)] = count
+        for request in self:
+            request.document_count = counts.get((self._name, request.id), 0) + sum(
+                counts.get(("service.order", order.id), 0) for order in request.order_ids
+            )
 
     @api.depends("date_closed", "date_registered")
     def _compute_hours_to_close(self):
@@ -423,6 +461,27 @@ class ServiceRequest(models.Model):
                 request.sudo().with_context(fsm_auto_close=True).action_close(
                     reason=self.env._("Last order done")
                 )
+
+    def _check_task_edit(self):
+        if self.env.context.get("fsm_task_sync"):
+            return
+        for request in self:
+            if request.state in ("closed", "cancelled"):
+                raise UserError(
+                    self.env._("%s is closed: reopen it to change its tasks.", request.name)
+                )
+
+    def action_view_documents(self):
+        """Files sent with the request and those of its orders (service reports)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Documents of %s", self.name),
+            "res_model": "ir.attachment",
+            "view_mode": "kanban,list,form",
+            "domain": self._document_domain(),
+            "context": {"default_res_model": self._name, "default_res_id": self.id, "create": True},
+        }
 
     def action_view_orders(self):
         self.ensure_one()

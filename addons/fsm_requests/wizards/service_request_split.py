@@ -17,14 +17,20 @@ class ServiceRequestSplit(models.TransientModel):
         values = super().default_get(fields_list)
         request = self.env["service.request"].browse(values.get("request_id"))
         if request and "line_ids" in fields_list:
+            tasks = request.task_ids.filtered(lambda t: not t.is_done and not t.order_id)
+            lines = [
+                {"description": task.name, "task_ids": [fields.Command.set(task.ids)]}
+                for task in tasks
+            ] or [{"description": request.title}]
             values["line_ids"] = [
                 fields.Command.create(
                     {
-                        "description": request.title,
                         "equipment_ids": [fields.Command.set(request.equipment_id.ids)],
                         "scheduled_duration": 1.0,
+                        **line,
                     }
                 )
+                for line in lines
             ]
         return values
 
@@ -50,6 +56,8 @@ class ServiceRequestSplit(models.TransientModel):
             )
             vals_list.append(vals)
         orders = self.env["service.order"].create(vals_list)
+        for line, order in zip(self.line_ids, orders, strict=True):
+            line.task_ids.with_context(fsm_task_sync=True).write({"order_id": order.id})
         request._on_orders_created()
         if len(orders) == 1:
             return {
@@ -68,6 +76,7 @@ class ServiceRequestSplitLine(models.TransientModel):
     wizard_id = fields.Many2one("service.request.split", required=True, ondelete="cascade")
     request_partner_id = fields.Many2one(related="wizard_id.request_id.commercial_partner_id")
     description = fields.Char("What to do", required=True)
+    task_ids = fields.Many2many("service.request.task", string="Tasks", readonly=True)
     equipment_ids = fields.Many2many(
         "service.equipment",
         string="Machines",
