@@ -201,14 +201,10 @@ class ServiceDeskStatistics(models.TransientModel):
         )
 
     def action_overdue(self):
+        overdue = [("is_overdue", "=", True)]
+        name = self.env._("Requests past their deadline")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "fsm_requests.action_service_request"
         )
-        action.update(
-            {
-                "name": self.env._("Requests past their deadline"),
-                "domain": [("is_overdue", "=", True)],
-                "context": {},
-            }
-        )
+        action.update({"name": name, "domain": overdue, "context": {}})
         return action
