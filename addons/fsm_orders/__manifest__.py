@@ -36,6 +36,7 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "views/client_message_views.xml",
     ],
     "demo": [
         "demo/fsm_demo.xml",

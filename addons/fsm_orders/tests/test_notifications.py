@@ -1,5 +1,6 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.sms.tests.common import SMSCommon
 
@@ -97,3 +98,49 @@ class TestDispatchNotifications(FsmWorldMixin, SMSCommon):
             order.with_user(self.user_coord_north).action_dispatch()
         self.assertIn("Anna Andersson", self._client_mail().body_html)
         self.assertFalse(self._new_sms)
+
+    def test_manager_edits_the_client_messages_per_language(self):
+        manager = self.user_manager
+        menu_action = self.env.ref("fsm_orders.action_fsm_mail_templates")
+        templates = (
+            self.env["mail.template"].with_user(manager).search(safe_eval(menu_action.domain))
+        )
+        mail_template = self.env.ref("fsm_orders.mail_template_order_dispatched")
+        self.assertIn(mail_template, templates)
+        self.assertFalse(templates.filtered(lambda t: not t.model.startswith("service.")))
+        sms_template = self.env.ref("fsm_orders.sms_template_order_dispatched")
+        sms_action = self.env.ref("fsm_orders.action_fsm_sms_templates")
+        self.assertIn(
+            sms_template,
+            self.env["sms.template"].with_user(manager).search(safe_eval(sms_action.domain)),
+        )
+        swedish = {"lang": "sv_SE"}
+        mail_template.with_user(manager).with_context(
+            **swedish
+        ).subject = "Vi kommer till {{ object.partner_id.name }}"
+        sms_template.with_user(manager).with_context(
+            **swedish
+        ).body = "{{ object.technician_id.name }} kommer {{ object.arrival_window }}"
+        self.contact_cafe.lang = "sv_SE"
+        order = self._order_to_dispatch()
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            order.with_user(self.user_coord_north).action_dispatch()
+        self.assertEqual(self._client_mail().subject, "Vi kommer till Café Norr AB")
+        self.assertSMSOutgoing(
+            self.contact_cafe,
+            "+46701234567",
+            content=f"Anna Andersson kommer {order.arrival_window}",
+        )
+        self.assertIn("}} will arrive {{", sms_template.body, "English is left as it was")
+
+    def test_only_the_manager_edits_text_messages_and_only_the_suites(self):
+        sms_template = self.env.ref("fsm_orders.sms_template_order_dispatched")
+        with self.assertRaises(AccessError):
+            sms_template.with_user(self.user_coord_north).body = "Changed by a coordinator"
+        other = self.env["sms.template"].create(
+            {"name": "Birthday", "model_id": self.env.ref("base.model_res_partner").id,
+             "body": "Happy birthday"}
+        )  # fmt: skip
+        with self.assertRaises(AccessError):
+            other.with_user(self.user_manager).body = "Not the suite's to change"
+        self.assertEqual(other.body, "Happy birthday")
