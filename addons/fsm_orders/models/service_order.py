@@ -59,7 +59,12 @@ class ServiceOrder(models.Model):
 
     _name = "service.order"
     _description = "Service Order"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "service.client.notify.mixin",
+    ]
     _order = "priority desc, scheduled_start, id desc"
     _check_company_auto = True
     _mail_post_access = "read"
@@ -970,24 +975,9 @@ class ServiceOrder(models.Model):
 
     def _notify_client_dispatch(self):
         """Email and SMS to the client: who comes, and when."""
-        self.ensure_one()
-        recipient = self.contact_id or self.partner_id
-        template = self.env.ref(
-            "fsm_orders.mail_template_order_dispatched", raise_if_not_found=False
+        self._fsm_notify_client(
+            "fsm_orders.mail_template_order_dispatched", "fsm_orders.sms_template_order_dispatched"
         )
-        if template and recipient.email:
-            self.message_post_with_source(
-                template,
-                subtype_xmlid="mail.mt_comment",
-                message_type="comment",
-                partner_ids=recipient.ids,
-                email_layout_xmlid="mail.mail_notification_light",
-            )
-        sms_template = self.env.ref(
-            "fsm_orders.sms_template_order_dispatched", raise_if_not_found=False
-        )
-        if sms_template and (self.contact_id.phone or self.partner_id.phone):
-            self._message_sms_with_template(template=sms_template, put_in_queue=True)
 
     def _fsm_close_dispatch_activities(self):
         activity_type = self.env.ref("fsm_orders.mail_activity_type_service_visit")

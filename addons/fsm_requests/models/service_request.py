@@ -31,7 +31,7 @@ class ServiceRequest(models.Model):
 
     _name = "service.request"
     _description = "Service Request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "service.client.notify.mixin"]
     _order = "priority desc, deadline, id desc"
     _rec_names_search = ["name", "title"]
     _check_company_auto = True
@@ -495,33 +495,10 @@ class ServiceRequest(models.Model):
     # ------------------------------------------------------------------
     def _notify_client(self, event):
         """Email and SMS to the client: registered, orders planned, closed."""
-        if self.env.context.get("fsm_skip_client_notification"):
-            return
-        xmlids = {
-            "registered": "fsm_requests.mail_template_request_registered",
-            "orders": "fsm_requests.mail_template_request_orders",
-            "closed": "fsm_requests.mail_template_request_closed",
-        }
-        template = self.env.ref(xmlids[event], raise_if_not_found=False)
-        sms_template = self.env.ref(
-            xmlids[event].replace("mail_template", "sms_template"), raise_if_not_found=False
+        self.sudo()._fsm_notify_client(
+            f"fsm_requests.mail_template_request_{event}",
+            f"fsm_requests.sms_template_request_{event}",
         )
-        for request in self:
-            recipient = request.contact_id or request.partner_id
-            if not recipient:
-                continue
-            if template and recipient.email:
-                request.sudo().message_post_with_source(
-                    template,
-                    subtype_xmlid="mail.mt_comment",
-                    message_type="comment",
-                    partner_ids=recipient.ids,
-                    email_layout_xmlid="mail.mail_notification_light",
-                )
-            if sms_template and recipient.phone_sanitized:
-                request.sudo()._message_sms_with_template(
-                    template=sms_template, partner_ids=recipient.ids, put_in_queue=True
-                )
 
     # ------------------------------------------------------------------
     # call center
