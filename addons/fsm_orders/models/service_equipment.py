@@ -181,9 +181,22 @@ class ServiceEquipment(models.Model):
         )
 
     def _compute_document_count(self):
+        """One grouped count for all the machines shown, not one search each."""
+        machines = self.filtered("id")
+        counts = {}
+        if machines:
+            counts = {
+                (model, res_id): count
+                for model, res_id, count in self.env["ir.attachment"]._read_group(
+                    machines._documents_domain(), ["res_model", "res_id"], ["__count"]
+                )
+            }
         for equipment in self:
-            equipment.document_count = self.env["ir.attachment"].search_count(
-                equipment._documents_domain()
+            keys = [(self._name, equipment.id)]
+            keys += [("service.order.photo", photo.id) for photo in equipment.photo_ids]
+            keys += [("service.order", order.id) for order in equipment.order_ids]
+            equipment.document_count = (
+                sum(counts.get(key, 0) for key in keys) if equipment.id else 0
             )
 
     @api.onchange("partner_id")

@@ -47,6 +47,9 @@ class TestHistory(FsmCase):
             sorted(["manual.pdf", "photo.png", *reports.mapped("name")]),
         )
         self.assertEqual(machine.document_count, 4)
+        machines = self.machine_cafe | self.machine_bar
+        machines.invalidate_recordset(["document_count"])
+        self.assertEqual(machines.mapped("document_count"), [4, 0], "counted together, kept apart")
 
     def test_client_form_shows_orders_equipment_and_documents(self):
         order = self._done_order("Replaced gasket")
@@ -63,6 +66,12 @@ class TestHistory(FsmCase):
             self.assertEqual(partner.service_order_count, 1)
             self.assertEqual(partner.service_equipment_count, 1)
             self.assertEqual(partner.service_document_count, 2, "report.pdf and the service report")
+        # a client list computes all rows together: each keeps its own figures
+        both = (self.client_cafe | self.client_bar).with_env(self.env)
+        both.invalidate_recordset()
+        self.assertEqual(both.mapped("service_order_count"), [1, 1])
+        self.assertEqual(both.mapped("service_document_count"), [2, 0])
+        self.assertEqual(both.mapped("service_equipment_count"), [1, 1])
         action = self.contact_cafe.action_view_service_orders()
         self.assertEqual(self.env["service.order"].search(action["domain"]), order)
         self.assertEqual(self.client_cafe.service_site_count, 1)
