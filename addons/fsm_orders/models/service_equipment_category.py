@@ -49,4 +49,9 @@ class ServiceEquipmentCategory(models.Model):
             )
         )
         for category in self:
-            category.equipment_count = counts.get(category, 0)
+            # machines of the category and of all its subcategories
+            category.equipment_count = sum(
+                count
+                for counted, count in counts.items()
+                if (counted.parent_path or "").startswith(category.parent_path or "/")
+            )

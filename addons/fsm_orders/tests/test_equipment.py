@@ -70,6 +70,21 @@ class TestEquipment(FsmCase):
             machine.location_id, self.client_bar, "a new machine stands at its owner's"
         )
 
+    def test_category_counts_the_machines_of_its_subcategories(self):
+        Category = self.env["service.equipment.category"]
+        grinders = Category.create({"name": "Grinder"})
+        flat_burr = Category.create({"name": "Flat burr", "parent_id": grinders.id})
+        self.machine_bar.category_id = flat_burr
+        self.env["service.equipment"].create(
+            {"name": "Mahlkönig E65S", "partner_id": self.client_bar.id,
+             "category_id": grinders.id}
+        )  # fmt: skip
+        categories = grinders | flat_burr | self.category_espresso
+        categories.invalidate_recordset(["equipment_count"])
+        self.assertEqual(grinders.equipment_count, 2, "its own machine and the subcategory's")
+        self.assertEqual(flat_burr.equipment_count, 1)
+        self.assertEqual(self.category_espresso.equipment_count, 1)
+
     def test_counter_readings_only_grow_unless_reset(self):
         counter = self.env["service.equipment.counter"].create(
             {"name": "Shots", "unit": "shots", "equipment_id": self.machine_cafe.id}
