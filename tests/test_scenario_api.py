@@ -51,10 +51,13 @@ def erik(odoo_server):
 
 
 def _new_order(planner):
+    # a machine whose category's checklist has required questions, so that
+    # finishing too early is refused
     machine = planner(
         "service.equipment", "search_read",
-        domain=[("commercial_partner_id", "!=", False)], fields=["partner_id", "location_id"],
-        limit=1,
+        domain=[("commercial_partner_id", "!=", False),
+                ("category_id.checklist_template_ids.item_ids.is_required", "=", True)],
+        fields=["partner_id", "location_id"], limit=1,
     )[0]  # fmt: skip
     anna_employee = planner("hr.employee", "search", domain=[("user_id.login", "=", "tech.anna")])
     start = (datetime.utcnow() + timedelta(days=2)).replace(
@@ -124,10 +127,10 @@ def test_order_walks_from_coordinator_to_done_by_its_technician(
         domain=[("order_id", "=", order_id), ("is_required", "=", True)],
         fields=["name", "answer_type", "has_range", "min_value", "max_value"],
     )  # fmt: skip
-    if required:
-        refused = anna.call("service.order", "action_done", ids=[order_id])
-        assert refused.status_code == 422, refused.text
-        assert required[0]["name"] in refused.json()["message"]
+    assert required, "the machine's checklist has required questions"
+    refused = anna.call("service.order", "action_done", ids=[order_id])
+    assert refused.status_code == 422, refused.text
+    assert required[0]["name"] in refused.json()["message"]
     for line in required:
         value = {
             "yesno": {"value_yesno": "yes"},
