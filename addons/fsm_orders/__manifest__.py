@@ -22,6 +22,7 @@
         "security/fsm_security.xml",
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
+        "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "data/sms_template_data.xml",

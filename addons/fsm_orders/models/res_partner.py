@@ -1,7 +1,8 @@
 import logging
+import time
 from urllib.parse import urlencode
 
-from odoo import api, fields, models
+from odoo import api, fields, models, modules
 from odoo.fields import Domain
 
 _logger = logging.getLogger(__name__)
@@ -23,6 +24,12 @@ class ResPartner(models.Model):
     service_site_count = fields.Integer(compute="_compute_fsm_counts", string="Sites")
     service_document_count = fields.Integer(compute="_compute_fsm_counts", string="Documents")
     service_warning_ids = fields.One2many("service.warning", "partner_id", "Service warnings")
+    fsm_geo_pending = fields.Boolean(
+        "Waiting for geolocation",
+        copy=False,
+        index=True,
+        help="The site's address changed: a scheduled job looks up its coordinates.",
+    )
 
     def _compute_fsm_counts(self):
         """Orders, machines and their files per client, in three grouped queries
@@ -128,23 +135,71 @@ class ResPartner(models.Model):
         )
 
     def _fsm_ensure_geolocation(self):
-        """Geolocate sites that have an address but no coordinates yet.
+        """Queue sites that have an address but no coordinates for geolocation.
 
-        Uses base_geolocalize's provider (OpenStreetMap by default, changeable
-        in Settings); like base_geolocalize itself it does nothing while tests
-        run unless ``force_geo_localize`` is in the context.  A failing lookup
-        never blocks saving the order: the site simply stays without
-        coordinates and can be located by hand.
+        Saving never waits for the geocoder: the site is marked and the
+        scheduled job "Field Service: geolocate sites" is triggered to run
+        right after the transaction (see ``_cron_fsm_geolocate_sites``).
         """
         todo = self.filtered(
-            lambda p: not (p.partner_latitude or p.partner_longitude) and (p.city or p.zip)
+            lambda p: (
+                not (p.partner_latitude or p.partner_longitude)
+                and (p.city or p.zip)
+                and not p.fsm_geo_pending
+            )
         )
         if not todo:
             return
-        try:
-            todo.sudo().geo_localize()
-        except Exception as exc:  # noqa: BLE001 — a geocoder outage must not lose the order
-            _logger.warning("Geolocation of %s failed: %s", todo.ids, exc)
+        todo.sudo().write({"fsm_geo_pending": True})
+        cron = self.env.ref("fsm_orders.ir_cron_fsm_geolocate_sites", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
+
+    @api.model
+    def _cron_fsm_geolocate_sites(self, batch_size=50):
+        """Look up the coordinates of queued sites with base_geolocalize's
+        provider (OpenStreetMap by default, changeable in Settings).
+
+        One site at a time, at most one request a second (OpenStreetMap's
+        usage policy). A site the provider cannot find, or a provider that
+        is down, leaves the site without coordinates and off the queue: it
+        is located again when its address changes, or by hand. Like
+        base_geolocalize, nothing is looked up while tests run unless
+        ``force_geo_localize`` is in the context."""
+        sites = self.search([("fsm_geo_pending", "=", True)], limit=batch_size)
+        in_cron = bool(self.env.context.get("cron_id"))
+        for index, site in enumerate(sites):
+            if site.partner_latitude or site.partner_longitude:  # located by hand meanwhile
+                site.fsm_geo_pending = False
+                continue
+            if index:
+                time.sleep(self._fsm_geocoder_pause)
+            try:
+                with self.env.cr.savepoint():
+                    site.with_context(lang="en_US").geo_localize()
+            except Exception as exc:  # noqa: BLE001 — one bad address must not stop the queue
+                _logger.warning("Geolocation of %s failed: %s", site.display_name, exc)
+            if not (site.partner_latitude or site.partner_longitude) and (
+                self.env.context.get("force_geo_localize") or not modules.module.current_test
+            ):
+                site.message_post(
+                    body=self.env._(
+                        "The geolocation service found no coordinates for this address. "
+                        "Check the address, or set the coordinates by hand: until then the "
+                        "technicians' directions use the address."
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+            site.fsm_geo_pending = False
+            if in_cron:
+                self.env["ir.cron"]._commit_progress(1)
+        if in_cron:
+            self.env["ir.cron"]._commit_progress(
+                remaining=self.search_count([("fsm_geo_pending", "=", True)])
+            )
+        return sites
+
+    _fsm_geocoder_pause = 1.0  # seconds between two look-ups
 
     # ------------------------------------------------------------------
     # buttons

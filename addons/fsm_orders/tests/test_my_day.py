@@ -74,9 +74,19 @@ class TestMyDay(FsmCase):
         order.contact_id = False
         self.assertEqual(order.contact_phone, "+46 8 555 123 00")
 
-    def test_new_site_is_geolocated_from_its_address(self):
+    def _geolocate(self, **patch_kwargs):
+        """Run the scheduled geolocation with a stand-in for the provider."""
         Partner = self.env["res.partner"].with_context(force_geo_localize=True)
-        with patch.object(GeoCoder, "_call_openstreetmap", return_value=(59.3195, 18.0722)) as call:
+        with (
+            patch.object(GeoCoder, "_call_openstreetmap", **patch_kwargs) as call,
+            patch.object(type(Partner), "_fsm_geocoder_pause", 0),
+        ):
+            Partner._cron_fsm_geolocate_sites()
+        return call
+
+    def test_new_site_is_geolocated_from_its_address_after_saving(self):
+        Partner = self.env["res.partner"].with_context(force_geo_localize=True)
+        with patch.object(GeoCoder, "_call_openstreetmap") as call:
             site = Partner.create(
                 {
                     "name": "Café Norr, Slussen",
@@ -87,43 +97,65 @@ class TestMyDay(FsmCase):
                     "country_id": self.sweden.id,
                 }
             )
+        self.assertFalse(call.called, "saving never waits for the geocoder")
+        self.assertTrue(site.fsm_geo_pending)
+        cron = self.env.ref("fsm_orders.ir_cron_fsm_geolocate_sites")
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]),
+            "the geolocation job is woken up",
+        )
+        call = self._geolocate(return_value=(59.3195, 18.0722))
         self.assertIn("Katarinavägen 1", call.call_args.args[0])
         self.assertAlmostEqual(site.partner_latitude, 59.3195)
         self.assertAlmostEqual(site.partner_longitude, 18.0722)
+        self.assertFalse(site.fsm_geo_pending)
         # moving the site locates it again
-        with patch.object(GeoCoder, "_call_openstreetmap", return_value=(59.3326, 18.0649)):
-            site.with_context(force_geo_localize=True).write({"street": "Drottninggatan 1"})
+        site.write({"street": "Drottninggatan 1"})
+        self.assertFalse(site.partner_latitude, "the old coordinates are dropped")
+        self._geolocate(return_value=(59.3326, 18.0649))
         self.assertAlmostEqual(site.partner_latitude, 59.3326)
 
     def test_site_without_coordinates_is_located_when_an_order_uses_it(self):
         site = self.env["res.partner"].create(
             {"name": "Kiosk", "parent_id": self.client_cafe.id, "type": "other", "city": "Solna"}
         )
-        self.assertFalse(site.partner_latitude, "tests never geolocate unless told to")
-        with patch.object(GeoCoder, "_call_openstreetmap", return_value=(59.36, 18.0)) as call:
-            self.env["service.order"].with_context(force_geo_localize=True).create(
-                {"partner_id": self.client_cafe.id, "location_id": site.id}
-            )
+        site.fsm_geo_pending = False  # an old site, never located
+        self.env["service.order"].create(
+            {"partner_id": self.client_cafe.id, "location_id": site.id}
+        )
+        self.assertTrue(site.fsm_geo_pending)
+        call = self._geolocate(return_value=(59.36, 18.0))
         self.assertTrue(call.called)
         self.assertAlmostEqual(site.partner_latitude, 59.36)
 
-    def test_geocoder_failure_keeps_the_order(self):
+    def test_coordinates_set_by_hand_are_kept(self):
         site = self.env["res.partner"].create(
-            {
-                "name": "Nowhere",
-                "parent_id": self.client_cafe.id,
-                "type": "other",
-                "city": "Atlantis",
-            }
+            {"name": "Kiosk", "parent_id": self.client_cafe.id, "type": "other", "city": "Solna"}
         )
-        with patch.object(GeoCoder, "_call_openstreetmap", side_effect=OSError("offline")):
-            order = (
-                self.env["service.order"]
-                .with_context(force_geo_localize=True)
-                .create({"partner_id": self.client_cafe.id, "location_id": site.id})
-            )
+        site.write({"partner_latitude": 59.37, "partner_longitude": 18.01})
+        call = self._geolocate(return_value=(1.0, 1.0))
+        self.assertFalse(call.called)
+        self.assertAlmostEqual(site.partner_latitude, 59.37)
+
+    def test_geocoder_failure_keeps_the_order_and_the_queue_moves_on(self):
+        nowhere, kiosk = self.env["res.partner"].create(
+            [
+                {"name": "Nowhere", "parent_id": self.client_cafe.id, "type": "other",
+                 "city": "Atlantis"},
+                {"name": "Kiosk", "parent_id": self.client_cafe.id, "type": "other",
+                 "city": "Solna"},
+            ]
+        )  # fmt: skip
+        order = self.env["service.order"].create(
+            {"partner_id": self.client_cafe.id, "location_id": nowhere.id}
+        )
+        self._geolocate(side_effect=[OSError("offline"), (59.36, 18.0)])
         self.assertTrue(order.exists())
-        self.assertFalse(site.partner_latitude)
+        self.assertFalse(nowhere.partner_latitude)
+        self.assertIn("found no coordinates", nowhere.message_ids[:1].body)
+        self.assertNotIn("found no coordinates", kiosk.message_ids[:1].body or "")
+        self.assertFalse(nowhere.fsm_geo_pending, "not retried for ever")
+        self.assertAlmostEqual(kiosk.partner_latitude, 59.36, msg="the next site is still located")
 
 
 @tagged("post_install", "-at_install")
