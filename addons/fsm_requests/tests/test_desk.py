@@ -2,7 +2,7 @@ import base64
 from datetime import datetime, timedelta
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, TransactionCase, tagged
+from odoo.tests import Form, HttpCase, TransactionCase, tagged
 
 from .common import RequestWorldMixin
 
@@ -122,18 +122,15 @@ def fields_create(values):
     return (0, 0, values)
 
 
-@tagged("post_install", "-at_install")
-class TestDeskStatistics(RequestWorldMixin, TransactionCase):
-    """Figures on a hand-made data set in a fixed period (week 45 of 2026,
-    2–8 November, Stockholm time), away from the demo data's dates."""
+class StatisticsWorldMixin(RequestWorldMixin):
+    """A hand-made data set in a fixed period (week 45 of 2026, 2–8 November,
+    Stockholm time), away from the demo data's dates."""
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
+    def _setup_statistics_world(cls):
         cls._setup_request_world()
         cls.env.user.tz = "Europe/Stockholm"
-        Request = cls.env["service.request"]
-        # registered on Monday 2 and Thursday 5, by Nora (responsible) and Sam
+        # registered on Monday 2 and Thursday 5, by Nora (responsible) and Sven
         cls.req_a = cls._dated(cls.user_coord_north, "2026-11-02 08:00:00")
         cls.req_b = cls._dated(cls.user_coord_north, "2026-11-05 09:00:00")
         cls.req_c = cls._dated(cls.user_coord_south, "2026-11-05 10:00:00")
@@ -151,13 +148,21 @@ class TestDeskStatistics(RequestWorldMixin, TransactionCase):
         ).write({"state": "done", "date_finished": "2026-11-09 12:00:00"})  # outside
         cls.req_a.write({"state": "closed", "date_closed": "2026-11-03 08:00:00"})  # 24 h
         cls.req_old.write({"state": "closed", "date_closed": "2026-11-04 10:00:00"})  # 168 h
-        cls.Request = Request
+        cls.Request = cls.env["service.request"]
 
     @classmethod
     def _dated(cls, user, when):
         request = cls._new_request(user_id=user.id)
         request.write({"date_registered": when, "deadline": datetime(2030, 1, 1)})
         return request
+
+
+@tagged("post_install", "-at_install")
+class TestDeskStatistics(StatisticsWorldMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_statistics_world()
 
     def _stats(self, date_from="2026-11-02", date_to="2026-11-08"):
         return self.env["service.desk.statistics"].create(
@@ -236,3 +241,35 @@ class TestDeskStatistics(RequestWorldMixin, TransactionCase):
             self.env["service.desk.statistics"].with_user(self.user_tech_north).create(
                 {"date_from": "2026-11-02", "date_to": "2026-11-08"}
             )
+
+
+@tagged("post_install", "-at_install")
+class TestDeskTours(StatisticsWorldMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_statistics_world()
+        cls.user_coord_north.password = "coord_north"
+
+    def test_desk_lists_tasks_and_makes_one_order_each(self):
+        request = self._new_request(
+            task_ids=[fields_create({"name": "Deliver the grinder", "sequence": 1})]
+        )
+        self.start_tour(
+            f"/odoo/action-fsm_requests.action_service_request/{request.id}",
+            "fsm_request_tasks_tour",
+            login="coord_north",
+        )
+        self.assertEqual(
+            request.task_ids.mapped("name"), ["Deliver the grinder", "Train the baristas"]
+        )
+        self.assertEqual(len(request.order_ids), 2)
+        self.assertEqual(request.task_ids.order_id, request.order_ids)
+        self.assertEqual(request.state, "in_progress")
+
+    def test_desk_reads_the_statistics_of_a_week(self):
+        self.start_tour(
+            "/odoo/action-fsm_requests.action_service_desk_statistics",
+            "fsm_desk_statistics_tour",
+            login="coord_north",
+        )
