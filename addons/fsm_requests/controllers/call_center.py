@@ -25,10 +25,18 @@ class CallCenterController(http.Controller):
     def _error(self, message, status=400):
         return request.make_json_response({"error": message}, status=status)
 
+    def _refuse_non_desk(self):
+        """Only the service desk answers calls: another user's key gets 403."""
+        if request.env.user.has_group("fsm_orders.group_fsm_coordinator"):
+            return None
+        return self._error("This API key does not belong to the service desk.", status=403)
+
     @http.route(
         "/fsm/call-center/incoming", type="http", auth="bearer", methods=["POST"], csrf=False
     )
     def incoming_call(self):
+        if refused := self._refuse_non_desk():
+            return refused
         data = self._payload()
         if data is None or not data.get("number") or not data.get("call_id"):
             return self._error("Send JSON with 'number' and 'call_id'.")
@@ -53,6 +61,8 @@ class CallCenterController(http.Controller):
         "/fsm/call-center/request", type="http", auth="bearer", methods=["POST"], csrf=False
     )
     def register_request(self):
+        if refused := self._refuse_non_desk():
+            return refused
         data = self._payload()
         if data is None or not data.get("call_id") or not data.get("title"):
             return self._error("Send JSON with 'call_id' and 'title'.")

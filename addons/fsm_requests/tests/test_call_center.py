@@ -86,6 +86,21 @@ class TestCallCenter(RequestWorldMixin, HttpCase):
         self.assertEqual(self.env["service.request.call"].search_count([]), calls_before)
         self.assertEqual(self.env["service.request"].search_count([]), requests_before)
 
+    def test_key_of_a_technician_gets_403_and_learns_nothing(self):
+        key = (
+            self.env["res.users.apikeys"]
+            .with_user(self.user_tech_north)
+            .sudo()
+            ._generate(None, "not the desk", None)
+        )
+        response = self._post(
+            "/fsm/call-center/incoming", {"number": "070-123 45 67", "call_id": "C-6"}, key=key
+        )
+        self.assertEqual(response.status_code, 403)
+        self.assertIn("does not belong to the service desk", response.json()["error"])
+        self.assertNotIn("Café Norr", response.text, "no client card for a technician")
+        self.assertFalse(self.env["service.request.call"].search([("call_ref", "=", "C-6")]))
+
 
 @tagged("post_install", "-at_install")
 class TestDeskTour(RequestWorldMixin, HttpCase):

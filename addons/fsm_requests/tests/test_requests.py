@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, tagged
 
+from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.addons.sms.tests.common import SMSCommon
 
 from .common import RequestWorldMixin
@@ -129,6 +130,24 @@ class TestRequests(RequestWorldMixin, TransactionCase):
             other.with_user(self.user_tech_north).read(["title"])
         with self.assertRaises(AccessError):
             mine.with_user(self.user_tech_north).write({"title": "changed"})
+
+    def test_portal_user_and_plain_employee_see_no_requests(self):
+        request = self._new_request(task_ids=[(0, 0, {"name": "Replace the gasket"})])
+        portal = mail_new_test_user(
+            self.env, login="portal_cafe", groups="base.group_portal",
+            partner_id=self.contact_cafe.id,
+        )  # fmt: skip
+        clerk = mail_new_test_user(self.env, login="clerk", groups="base.group_user")
+        for user in (portal, clerk):
+            for records in (request, request.task_ids):
+                with self.assertRaises(AccessError):
+                    records.with_user(user).read(["display_name"])
+            with self.assertRaises(AccessError):
+                self.env["service.request"].with_user(user).create({"title": "Mine"})
+            with self.assertRaises(AccessError):
+                self.env["service.desk.statistics"].with_user(user).create(
+                    {"date_from": "2026-11-02", "date_to": "2026-11-08"}
+                )
 
     def test_machine_of_another_client_is_refused(self):
         with self.assertRaises(ValidationError):
