@@ -107,6 +107,10 @@ class ServiceRequest(models.Model):
         "Hours to close", compute="_compute_hours_to_close", store=True, aggregator="avg"
     )
     close_reason = fields.Char(tracking=True)
+
+    _name_company_unique = models.Constraint(
+        "UNIQUE(name, company_id)", "Another request already has this number."
+    )
     task_ids = fields.One2many("service.request.task", "request_id", "Tasks", copy=True)
     task_progress = fields.Char("Tasks done", compute="_compute_task_progress")
     document_count = fields.Integer("Documents", compute="_compute_document_count")

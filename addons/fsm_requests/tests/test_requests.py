@@ -1,7 +1,10 @@
 from datetime import timedelta
 
+from psycopg2 import IntegrityError
+
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.addons.sms.tests.common import SMSCommon
@@ -148,6 +151,14 @@ class TestRequests(RequestWorldMixin, TransactionCase):
                 self.env["service.desk.statistics"].with_user(user).create(
                     {"date_from": "2026-11-02", "date_to": "2026-11-08"}
                 )
+
+    def test_each_request_gets_its_own_number(self):
+        first, second = self._new_request(), self._new_request()
+        self.assertTrue(first.name.startswith("SR/"))
+        self.assertNotEqual(first.name, second.name)
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            second.name = first.name
+            second.flush_recordset()
 
     def test_machine_of_another_client_is_refused(self):
         with self.assertRaises(ValidationError):
