@@ -21,6 +21,7 @@
         "views/service_request_type_views.xml",
         "wizards/service_desk_statistics_views.xml",
         "views/service_order_views.xml",
+        "views/client_views.xml",
         "views/menus.xml",
     ],
     "assets": {

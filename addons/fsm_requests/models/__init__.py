@@ -4,3 +4,4 @@ from . import service_request
 from . import service_request_call
 from . import service_order
 from . import service_request_task
+from . import service_equipment

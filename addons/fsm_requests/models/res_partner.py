@@ -1,11 +1,41 @@
 import phonenumbers
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+
+    service_request_count = fields.Integer(
+        "Service requests", compute="_compute_service_request_count"
+    )
+
+    def _compute_service_request_count(self):
+        """Requests of the client (the company and all its people and sites)."""
+        clients = self.commercial_partner_id.filtered("id")
+        counts = dict(
+            self.env["service.request"]._read_group(
+                [("commercial_partner_id", "in", clients.ids)],
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.service_request_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_view_service_requests(self):
+        self.ensure_one()
+        client = self.commercial_partner_id
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "fsm_requests.action_service_request"
+        )
+        action["domain"] = [("commercial_partner_id", "=", client.id)]
+        action["context"] = {
+            "default_partner_id": client.id,
+            "default_contact_id": self.id if self != client and not self.is_company else False,
+        }
+        return action
 
     @api.model
     def _fsm_normalize_phone(self, number, country=None):

@@ -160,6 +160,22 @@ class TestRequests(RequestWorldMixin, TransactionCase):
             second.name = first.name
             second.flush_recordset()
 
+    def test_client_and_machine_show_their_requests(self):
+        mine = self._new_request() | self._new_request(equipment_id=False)
+        self._bar_request()
+        Request = self.env["service.request"]
+        for partner in (self.client_cafe, self.contact_cafe, self.site_cafe):
+            self.assertEqual(partner.service_request_count, 2)
+        action = self.contact_cafe.action_view_service_requests()
+        self.assertEqual(Request.search(action["domain"]), mine)
+        self.assertEqual(action["context"]["default_contact_id"], self.contact_cafe.id)
+        self.assertEqual(self.machine_cafe.request_count, 1)
+        action = self.machine_cafe.action_view_service_requests()
+        self.assertEqual(Request.search(action["domain"]), mine.filtered("equipment_id"))
+        new = Form(Request.with_context(**action["context"]))
+        self.assertEqual(new.partner_id, self.client_cafe, "a new request starts from the machine")
+        self.assertEqual(new.equipment_id, self.machine_cafe)
+
     def test_machine_of_another_client_is_refused(self):
         with self.assertRaises(ValidationError):
             self._new_request(equipment_id=self.machine_bar.id)
