@@ -42,7 +42,16 @@ class ServiceRequest(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
-    type_id = fields.Many2one("service.request.type", "Type", tracking=True, check_company=True)
+    type_id = fields.Many2one(
+        "service.request.type",
+        "Type",
+        tracking=True,
+        check_company=True,
+        default=lambda self: self.env["service.request.type"].search(
+            [("company_id", "in", [False, self.env.company.id])], limit=1
+        ),
+        help="The firm's own kinds of request; each sets the deadline per priority.",
+    )
     channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
     state = fields.Selection(
         STATES, default="new", required=True, readonly=True, copy=False, tracking=True, index=True
@@ -119,8 +128,9 @@ class ServiceRequest(models.Model):
     @api.depends("name", "title")
     def _compute_display_name(self):
         for request in self:
-            request.display_name = (
-                f"{request.name} · {request.title}" if request.title else request.name
+            number = request.name if request.name and request.name != "/" else ""
+            request.display_name = " · ".join(filter(None, [number, request.title])) or self.env._(
+                "New request"
             )
 
     @api.depends("date_registered", "type_id", "priority")

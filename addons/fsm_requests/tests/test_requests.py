@@ -41,6 +41,11 @@ class TestRequests(RequestWorldMixin, TransactionCase):
 
     def test_phone_request_in_the_form_fills_client_and_contact(self):
         form = Form(self.env["service.request"].with_user(self.user_coord_north))
+        self.assertEqual(form.type_id, self.type_breakdown, "the first type is proposed")
+        self.assertEqual(
+            form.deadline,
+            form.date_registered + timedelta(hours=self.type_breakdown.sla_hours_normal),
+        )
         form.title = "No steam"
         form.caller_phone = "070 123 45 67"
         self.assertEqual(form.partner_id, self.client_cafe)
@@ -48,6 +53,7 @@ class TestRequests(RequestWorldMixin, TransactionCase):
         self.assertEqual(form.location_id, self.site_cafe, "the client's only site is proposed")
         request = form.save()
         self.assertTrue(request.name.startswith("SR/"))
+        self.assertEqual(request.display_name, f"{request.name} · No steam")
         self.assertEqual(request.channel, "phone")
 
     def test_invalid_or_unknown_number(self):
