@@ -7,6 +7,7 @@ is installed)::
     ./fsm run          # private PostgreSQL on loopback + demo database + server
     ./fsm test         # pytest + the Odoo tests of every fsm_* addon, fresh db
     ./fsm preflight    # what CI needs, and what is missing; changes nothing
+    ./fsm bench        # benchmarks of tests/benchmarks/ on a throwaway database
 
 How Odoo 19 is found, first match wins (the README repeats this):
 
@@ -566,6 +567,62 @@ def run_odoo_tests(odoo, cluster, workdir, args):
 
 
 # --------------------------------------------------------------------------
+# bench
+# --------------------------------------------------------------------------
+BENCH_DIR = ROOT / "tests" / "benchmarks"
+
+
+def bench(args):
+    """Install the suite (no demo data) in a throwaway database and run each
+    benchmark script of tests/benchmarks/ in ``odoo shell``; print its figures
+    (the lines starting with BENCH). Nothing is asserted about time."""
+    odoo = find_odoo()
+    scripts = sorted(BENCH_DIR.glob("bench_*.py"))
+    if args.names:
+        scripts = [s for s in scripts if any(n in s.stem for n in args.names)]
+    if not scripts:
+        raise SetupError(f"no benchmark matches {args.names or '*'} in {BENCH_DIR}")
+    workdir = Path(tempfile.mkdtemp(prefix="fsm-bench-"))
+    if os.geteuid() == 0:
+        shutil.chown(workdir, "postgres", "postgres")
+    cluster = Cluster(workdir / "pg", free_port(), fast=True)
+    db = "fsm_bench"
+    base = [*odoo.cmd, "--addons-path", odoo.addons_path, *cluster.db_args(), "-d", db,
+            "--data-dir", str(workdir / "filestore"), "--max-cron-threads", "0"]  # fmt: skip
+    failures = []
+    try:
+        cluster.start()
+        log(f"Odoo 19: {odoo.where}; installing {', '.join(suite_addons())} (no demo data)")
+        subprocess.run(
+            [*base, "-i", ",".join(suite_addons()), "--stop-after-init", "--log-level=warn"],
+            check=True, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        for script in scripts:
+            log(f"benchmark {script.name}")
+            with open(script) as stdin:
+                out = subprocess.run(
+                    [*odoo.cmd, "shell", *base[len(odoo.cmd) :], "--no-http",
+                     "--log-level=warn"],
+                    stdin=stdin, capture_output=True, text=True, errors="replace", check=False,
+                    env={**os.environ, **cluster.env()},
+                )  # fmt: skip
+            lines = [ln[6:] for ln in out.stdout.splitlines() if ln.startswith("BENCH ")]
+            for line in lines:
+                print(line)
+            text = out.stdout + out.stderr
+            if "Traceback (most recent call last)" in text or not lines:
+                failures.append(script.name)
+                print(text[-3000:])
+    finally:
+        cluster.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    if failures:
+        print(f"FAILED: {', '.join(failures)}")
+        return 1
+    return 0
+
+
+# --------------------------------------------------------------------------
 def _sigterm_as_interrupt(_signum, _frame):
     raise KeyboardInterrupt
 
@@ -595,6 +652,10 @@ def main(argv=None):
 
     p_pre = sub.add_parser("preflight", help="check that CI has all it needs")
     p_pre.set_defaults(func=preflight)
+
+    p_bench = sub.add_parser("bench", help="print the figures of tests/benchmarks/")
+    p_bench.add_argument("names", nargs="*", help="only the benchmarks whose name has these")
+    p_bench.set_defaults(func=bench)
 
     p_find = sub.add_parser("find-odoo", help="say which Odoo 19 the suite uses")
     p_find.set_defaults(func=find_odoo_cmd)
