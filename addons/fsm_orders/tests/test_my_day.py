@@ -128,6 +128,23 @@ class TestMyDay(FsmCase):
         self.assertTrue(call.called)
         self.assertAlmostEqual(site.partner_latitude, 59.36)
 
+    def test_the_scheduled_job_geolocates_the_queue(self):
+        site = self.env["res.partner"].create(
+            {"name": "Kiosk", "parent_id": self.client_cafe.id, "type": "other", "city": "Solna"}
+        )
+        Partner = type(self.env["res.partner"])
+
+        def fake_geo_localize(partners):
+            partners.write({"partner_latitude": 59.36, "partner_longitude": 18.0})
+            return True
+
+        cron = self.env.ref("fsm_orders.ir_cron_fsm_geolocate_sites")
+        self.assertTrue(cron.active)
+        with patch.object(Partner, "geo_localize", fake_geo_localize):
+            cron.ir_actions_server_id.run()  # the job's own code, in this transaction
+        self.assertAlmostEqual(site.partner_latitude, 59.36)
+        self.assertFalse(site.fsm_geo_pending)
+
     def test_coordinates_set_by_hand_are_kept(self):
         site = self.env["res.partner"].create(
             {"name": "Kiosk", "parent_id": self.client_cafe.id, "type": "other", "city": "Solna"}
