@@ -233,3 +233,41 @@ def _wait_for(url, server, timeout=120):
             pass
         time.sleep(0.5)
     raise RuntimeError("Odoo did not answer in time")
+
+
+# --------------------------------------------------------------------------
+# the external JSON API, as integrations use it
+# --------------------------------------------------------------------------
+class Api:
+    def __init__(self, server, key):
+        self.url = server["url"]
+        self.db = server["db"]
+        self.key = key
+
+    def call(self, model, method, **body):
+        return requests.post(
+            f"{self.url}/json/2/{model}/{method}",
+            json=body,
+            headers={"Authorization": f"Bearer {self.key}", "X-Odoo-Database": self.db},
+            timeout=60,
+        )
+
+    def __call__(self, model, method, **body):
+        response = self.call(model, method, **body)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+@pytest.fixture(scope="module")
+def planner(odoo_server):
+    return Api(odoo_server, odoo_server["keys"]["planner"])
+
+
+@pytest.fixture(scope="module")
+def anna(odoo_server):
+    return Api(odoo_server, odoo_server["keys"]["tech.anna"])
+
+
+@pytest.fixture(scope="module")
+def erik(odoo_server):
+    return Api(odoo_server, odoo_server["keys"]["tech.erik"])

@@ -6,48 +6,12 @@ import email
 import email.policy
 from datetime import datetime, timedelta
 
-import pytest
-import requests
+from conftest import Api
 
 # a 1×1 PNG, as a client's signature
 SIGNATURE_PNG = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNk+A8AAQUBAScY42YAAAAASUVORK5CYII="
 )
-
-
-class Api:
-    def __init__(self, server, key):
-        self.url = server["url"]
-        self.db = server["db"]
-        self.key = key
-
-    def call(self, model, method, **body):
-        return requests.post(
-            f"{self.url}/json/2/{model}/{method}",
-            json=body,
-            headers={"Authorization": f"Bearer {self.key}", "X-Odoo-Database": self.db},
-            timeout=60,
-        )
-
-    def __call__(self, model, method, **body):
-        response = self.call(model, method, **body)
-        assert response.status_code == 200, response.text
-        return response.json()
-
-
-@pytest.fixture(scope="module")
-def planner(odoo_server):
-    return Api(odoo_server, odoo_server["keys"]["planner"])
-
-
-@pytest.fixture(scope="module")
-def anna(odoo_server):
-    return Api(odoo_server, odoo_server["keys"]["tech.anna"])
-
-
-@pytest.fixture(scope="module")
-def erik(odoo_server):
-    return Api(odoo_server, odoo_server["keys"]["tech.erik"])
 
 
 def _new_order(planner):
