@@ -136,13 +136,17 @@ class ServiceRequest(models.Model):
     @api.depends("date_registered", "type_id", "priority")
     def _compute_deadline(self):
         for request in self:
-            hours = (
-                request.type_id._sla_hours(request.priority)
-                if request.type_id
-                else DEFAULT_SLA_HOURS
-            )
             start = request.date_registered or fields.Datetime.now()
-            request.deadline = start + timedelta(hours=hours)
+            request.deadline = start + timedelta(hours=request._get_sla_hours())
+
+    def _get_sla_hours(self):
+        """Hours from registration to the deadline: the type's for this
+        priority. The hook where a service contract's response time can come
+        first (extend the ``@api.depends`` of ``_compute_deadline`` with it)."""
+        self.ensure_one()
+        if self.type_id:
+            return self.type_id._sla_hours(self.priority)
+        return DEFAULT_SLA_HOURS
 
     def _compute_is_overdue(self):
         now = fields.Datetime.now()
