@@ -79,6 +79,20 @@ class TestAccess(FsmCase):
             with self.assertRaises(AccessError):
                 self.machine_cafe.with_user(user).read(["name"])
 
+    def test_settings_menu_only_for_administrators(self):
+        """Odoo's settings are the administrators' (res.config.settings): the
+        field service manager configures teams, checklists and client
+        messages, and does not get a menu that ends in an access error."""
+        settings_menu = self.env.ref("fsm_orders.menu_fsm_settings")
+        config_menu = self.env.ref("fsm_orders.menu_fsm_config")
+        visible = self.env["ir.ui.menu"].with_user(self.user_manager)._visible_menu_ids()
+        self.assertIn(config_menu.id, visible)
+        self.assertNotIn(settings_menu.id, visible)
+        admin = mail_new_test_user(
+            self.env, login="fsm_admin", groups="fsm_orders.group_fsm_manager,base.group_system"
+        )
+        self.assertIn(settings_menu.id, self.env["ir.ui.menu"].with_user(admin)._visible_menu_ids())
+
     def test_technician_cannot_edit_teams_or_categories(self):
         with self.assertRaises(AccessError):
             self.team_north.with_user(self.user_tech_north).write({"name": "Mine"})
