@@ -22,6 +22,7 @@
         "wizards/service_desk_statistics_views.xml",
         "views/service_order_views.xml",
         "views/client_views.xml",
+        "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
     "assets": {

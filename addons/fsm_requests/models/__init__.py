@@ -5,3 +5,4 @@ from . import service_request_call
 from . import service_order
 from . import service_request_task
 from . import service_equipment
+from . import res_config_settings

@@ -1,9 +1,10 @@
 import base64
 from email.message import EmailMessage
 
-from odoo.tests import tagged
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, TransactionCase, tagged
 
-from odoo.addons.mail.tests.common import MailCommon
+from odoo.addons.mail.tests.common import MailCommon, mail_new_test_user
 
 from .common import RequestWorldMixin
 
@@ -115,3 +116,36 @@ class TestEmailIntake(RequestWorldMixin, MailCommon):
         self.assertFalse(request.message_ids.attachment_ids)
         self.assertIn("leak.mp4", "".join(request.message_ids.mapped("body")))
         self.assertIn("too large", "".join(request.message_ids.mapped("body")))
+
+
+@tagged("post_install", "-at_install")
+class TestDeskSettings(RequestWorldMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_request_world()
+        cls.admin = mail_new_test_user(
+            cls.env, login="fsm_admin", groups="fsm_orders.group_fsm_manager,base.group_system"
+        )
+
+    def test_administrator_sets_the_service_address_and_attachment_limit(self):
+        alias = self.env.ref("fsm_requests.mail_alias_service_request")
+        form = Form(self.env["res.config.settings"].with_user(self.admin))
+        self.assertEqual(form.fsm_request_alias_name, "service")
+        form.fsm_request_alias_name = "support"
+        form.fsm_request_max_attachment_mb = 5
+        form.save().execute()
+        self.assertEqual(alias.alias_name, "support")
+        self.assertEqual(
+            self.env["ir.config_parameter"].get_param("fsm_requests.max_attachment_mb"), "5"
+        )
+
+    def test_attachment_limit_below_one_mb_is_refused(self):
+        form = Form(self.env["res.config.settings"].with_user(self.admin))
+        form.fsm_request_max_attachment_mb = 0
+        with self.assertRaisesRegex(ValidationError, "at least 1 MB"):
+            form.save().execute()
+        self.assertEqual(
+            self.env["ir.config_parameter"].get_param("fsm_requests.max_attachment_mb", "10"),
+            "10",
+        )
