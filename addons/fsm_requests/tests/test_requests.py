@@ -127,6 +127,21 @@ class TestRequests(RequestWorldMixin, TransactionCase):
         with self.assertRaises(UserError):
             request.action_close()
 
+    def test_technician_opens_the_request_of_own_order_in_the_form(self):
+        request = self._new_request(task_ids=[(0, 0, {"name": "Replace the gasket"})])
+        self.env["service.request.call"].create(
+            {"call_ref": "C-1", "number": "+46701234567", "request_id": request.id}
+        )
+        self.env["service.order"].create(
+            dict(request._prepare_order_vals(), technician_id=self.tech_north.id)
+        )
+        # the form as the technician's browser loads it: every field of the view
+        form = Form(request.with_user(self.user_tech_north))
+        self.assertEqual(form.title, request.title)
+        self.assertEqual(len(form.task_ids), 1)
+        machine = Form(self.machine_cafe.with_user(self.user_tech_north))
+        self.assertEqual(machine.name, self.machine_cafe.name)
+
     def test_technician_reads_only_the_requests_of_own_orders(self):
         mine = self._new_request()
         other = self._bar_request()
