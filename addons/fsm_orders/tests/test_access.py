@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
@@ -23,6 +23,14 @@ class TestAccess(FsmCase):
         old_visit = self._new_order(client=self.client_bar)
         self.assertIn(old_visit, Order.search([]))
         old_visit.with_user(self.user_tech_south).read(["name", "work_summary"])
+
+    def test_technician_opens_every_form_their_order_links_to(self):
+        """Each form loads as the technician's browser loads it (every field
+        of the view): the order, its machine, its client and its site."""
+        order = self.order_north.with_user(self.user_tech_north)
+        for record in (order, order.equipment_ids[:1], order.partner_id, order.location_id):
+            form = Form(record)
+            self.assertEqual(form.id, record.id)
 
     def test_technician_cannot_write_history_or_others_orders(self):
         history = self._new_order(client=self.client_bar, technician_id=self.tech_north.id)
