@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.sms.tests.common import SMSCommon
@@ -114,6 +114,9 @@ class TestDispatchNotifications(FsmWorldMixin, SMSCommon):
             sms_template,
             self.env["sms.template"].with_user(manager).search(safe_eval(sms_action.domain)),
         )
+        # both forms open for the manager as the menu opens them
+        Form(mail_template.with_user(manager))
+        Form(sms_template.with_user(manager))
         swedish = {"lang": "sv_SE"}
         mail_template.with_user(manager).with_context(
             **swedish
