@@ -269,7 +269,7 @@ class TestDeskTours(StatisticsWorldMixin, HttpCase):
 
     def test_desk_reads_the_statistics_of_a_week(self):
         self.start_tour(
-            "/odoo/action-fsm_requests.action_service_desk_statistics",
+            "/odoo/action-fsm_requests.action_service_desk_dashboard",
             "fsm_desk_statistics_tour",
             login="coord_north",
         )

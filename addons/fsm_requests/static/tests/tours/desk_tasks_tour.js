@@ -50,10 +50,15 @@ registry.category("web_tour.tours").add("fsm_request_tasks_tour", {
     ],
 });
 
-// The desk reads its figures over a chosen week and opens the orders done per
+// From its dashboard, the desk reads its figures over a chosen week and opens the orders done per
 // technician in the graph view.
 registry.category("web_tour.tours").add("fsm_desk_statistics_tour", {
     steps: () => [
+        {
+            content: "From the service desk dashboard, open the statistics",
+            trigger: '.o_control_panel button:contains("Statistics")',
+            run: "click",
+        },
         {
             content: "Pick the week",
             trigger: '.o_field_widget[name="date_from"] button',
