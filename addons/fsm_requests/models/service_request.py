@@ -133,11 +133,22 @@ class ServiceRequest(models.Model):
                 "New request"
             )
 
-    @api.depends("date_registered", "type_id", "priority")
+    @api.depends(
+        "date_registered",
+        "type_id",
+        "priority",
+        "type_id.sla_working_hours",
+        "company_id.resource_calendar_id",
+    )
     def _compute_deadline(self):
         for request in self:
             start = request.date_registered or fields.Datetime.now()
-            request.deadline = start + timedelta(hours=request._get_sla_hours())
+            hours = request._get_sla_hours()
+            calendar = request.company_id.resource_calendar_id
+            deadline = False
+            if request.type_id.sla_working_hours and calendar:
+                deadline = calendar.plan_hours(hours, start, compute_leaves=True)
+            request.deadline = deadline or start + timedelta(hours=hours)
 
     def _get_sla_hours(self):
         """Hours from registration to the deadline: the type's for this

@@ -19,6 +19,12 @@ class ServiceRequestType(models.Model):
     sla_hours_normal = fields.Float("Normal priority (hours)", default=72.0)
     sla_hours_high = fields.Float("High priority (hours)", default=24.0)
     sla_hours_urgent = fields.Float("Urgent (hours)", default=4.0)
+    sla_working_hours = fields.Boolean(
+        "In working hours",
+        help="Count the deadline's hours on the company's working schedule and public "
+        "holidays (Employees settings): a request at closing time is due on the next "
+        "working day. Otherwise the hours run round the clock.",
+    )
     description = fields.Text(translate=True)
 
     _sla_positive = models.Constraint(

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from psycopg2 import IntegrityError
 
@@ -70,6 +70,28 @@ class TestRequests(RequestWorldMixin, TransactionCase):
         self.assertEqual(request.deadline, request.date_registered + timedelta(hours=24))
         request.deadline = request.date_registered + timedelta(hours=1)
         self.assertEqual(request.deadline, request.date_registered + timedelta(hours=1), "editable")
+
+    def test_deadline_in_working_hours_skips_evenings_weekends_and_holidays(self):
+        calendar = self.company.resource_calendar_id  # 8–12 and 13–17, Monday to Friday
+        calendar.tz = "Europe/Stockholm"
+        self.type_breakdown.write({"sla_hours_urgent": 4.0, "sla_working_hours": True})
+        # Friday 6 November 2026, 15:00 in Stockholm: two working hours left that day
+        friday_3pm = datetime(2026, 11, 6, 14, 0)
+        request = self._new_request(priority="3")
+        request.write({"date_registered": friday_3pm})
+        self.assertEqual(request.deadline, datetime(2026, 11, 9, 9, 0), "Monday 10:00 local")
+        # Monday is a public holiday: Tuesday 10:00
+        self.env["resource.calendar.leaves"].create(
+            {"name": "Holiday", "calendar_id": calendar.id,
+             "date_from": datetime(2026, 11, 8, 23, 0), "date_to": datetime(2026, 11, 9, 22, 59)}
+        )  # fmt: skip
+        request.write({"date_registered": friday_3pm + timedelta(seconds=1)})
+        self.assertEqual(
+            request.deadline.replace(second=0), datetime(2026, 11, 10, 9, 0), "Tuesday 10:00"
+        )
+        # round the clock when the type says so
+        self.type_breakdown.sla_working_hours = False
+        self.assertEqual(request.deadline.replace(second=0), datetime(2026, 11, 6, 18, 0))
 
     def test_overdue_requests_are_found(self):
         late = self._new_request()
