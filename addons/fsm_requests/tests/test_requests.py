@@ -1,10 +1,13 @@
 from datetime import datetime, timedelta
 
+from lxml import etree
 from psycopg2 import IntegrityError
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.addons.sms.tests.common import SMSCommon
@@ -92,6 +95,21 @@ class TestRequests(RequestWorldMixin, TransactionCase):
         # round the clock when the type says so
         self.type_breakdown.sla_working_hours = False
         self.assertEqual(request.deadline.replace(second=0), datetime(2026, 11, 6, 18, 0))
+
+    def test_due_by_tonight_filter(self):
+        late = self._new_request()
+        late.deadline = fields.Datetime.now() - timedelta(hours=1)
+        later = self._new_request()
+        later.deadline = fields.Datetime.now() + timedelta(days=3)
+        done = self._new_request()
+        done.deadline = late.deadline
+        done.action_close()
+        arch = self.env["service.request"].get_view(view_type="search")["arch"]
+        domain = etree.fromstring(arch).xpath("//filter[@name='filter_due_today']")[0].get("domain")
+        found = self.env["service.request"].search(safe_eval(domain))
+        self.assertIn(late, found)
+        self.assertNotIn(later, found)
+        self.assertNotIn(done, found)
 
     def test_overdue_requests_are_found(self):
         late = self._new_request()
