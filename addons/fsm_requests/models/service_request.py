@@ -576,6 +576,9 @@ class ServiceRequest(models.Model):
                     "number": o.name,
                     "state": o.state,
                     "scheduled_start": fields.Datetime.to_string(o.scheduled_start),
+                    # what the agent can read out: in the client's time zone and language
+                    "arrival_window": o.arrival_window or None,
+                    "technician": o.technician_id.name or None,
                 }
                 for o in open_orders
             ],

@@ -18,6 +18,9 @@ class TestCallCenter(RequestWorldMixin, HttpCase):
             ._generate(None, "call center", None)
         )
         cls.open_request = cls._new_request(title="Earlier: no steam")
+        cls.visit = cls._new_order(
+            technician_id=cls.tech_north.id, scheduled_start=cls.tomorrow_9
+        )  # 08:00 UTC
 
     def _post(self, path, payload, key=None):
         return self.url_open(
@@ -43,6 +46,9 @@ class TestCallCenter(RequestWorldMixin, HttpCase):
         self.assertEqual(card["client"]["name"], "Café Norr AB")
         self.assertEqual(card["contact"]["name"], "Lisa Lind")
         self.assertIn(self.open_request.name, [r["number"] for r in card["open_requests"]])
+        [visit] = [o for o in card["open_orders"] if o["id"] == self.visit.id]
+        self.assertEqual(visit["technician"], "Anna Andersson")
+        self.assertIn("09:00–10:00", visit["arrival_window"], "Stockholm time, not UTC")
         response = self._post(
             "/fsm/call-center/request", {"call_id": "C-1", "title": "Grinder jams", "priority": "2"}
         )
