@@ -1,7 +1,5 @@
-import phonenumbers
-
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class ResPartner(models.Model):
@@ -41,24 +39,28 @@ class ResPartner(models.Model):
     def _fsm_normalize_phone(self, number, country=None):
         """E.164 form of ``number`` however it was typed ("08-555 123 00",
         "+46 8 555 12300", "0046855512300"), read in ``country`` (default: the
-        company's) when it has no international prefix. Raises a
-        ValidationError for something that is not a phone number."""
-        country = country or self.env.company.country_id
-        region = country.code if country else None
+        company's) when it has no international prefix. Odoo's own formatter
+        (phone_validation, on phonenumbers) does the reading; this only turns
+        its refusal into a ValidationError a form shows next to the field."""
         text = (number or "").strip()
-        if text.startswith("00"):
-            text = "+" + text[2:]
+        if not any(char.isdigit() for char in text):
+            raise ValidationError(self.env._("%s is not a phone number.", number))
         try:
-            parsed = phonenumbers.parse(text, region)
-        except phonenumbers.NumberParseException as exc:
-            raise ValidationError(self.env._("%s is not a phone number.", number)) from exc
-        if not phonenumbers.is_valid_number(parsed):
+            return self._phone_format(
+                number=text,
+                country=country or self.env.company.country_id,
+                force_format="E164",
+                raise_exception=True,
+            )
+        except UserError as exc:
             raise ValidationError(
                 self.env._(
-                    "%s is not a valid phone number (check the digits and the country).", number
+                    "%(number)s is not a valid phone number (check the digits and the "
+                    "country): %(reason)s",
+                    number=number,
+                    reason=exc.args[0] if exc.args else "",
                 )
-            )
-        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+            ) from exc
 
     @api.model
     def _fsm_find_by_phone(self, number, country=None):
