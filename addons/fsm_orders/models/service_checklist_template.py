@@ -42,13 +42,15 @@ class ServiceChecklistTemplate(models.Model):
         # data files create the questions after the template: they call
         # _fsm_add_default_checklists_to_unstarted themselves once complete
         if templates.category_ids and not self.env.context.get("install_mode"):
-            self.env["service.order"]._fsm_add_default_checklists_to_unstarted()
+            self.env["service.order"]._fsm_add_default_checklists_to_unstarted(
+                templates.category_ids
+            )
         return templates
 
     def write(self, vals):
         res = super().write(vals)
         if vals.get("category_ids"):
-            self.env["service.order"]._fsm_add_default_checklists_to_unstarted()
+            self.env["service.order"]._fsm_add_default_checklists_to_unstarted(self.category_ids)
         return res
 
     @api.depends("item_ids")

@@ -42,6 +42,13 @@ class ServiceEquipmentCategory(models.Model):
             else:
                 category.complete_name = category.name
 
+    def write(self, vals):
+        res = super().write(vals)
+        # the same link as the template's "Default for categories", edited from this side
+        if vals.get("checklist_template_ids"):
+            self.env["service.order"]._fsm_add_default_checklists_to_unstarted(self)
+        return res
+
     def _compute_equipment_count(self):
         counts = dict(
             self.env["service.equipment"]._read_group(

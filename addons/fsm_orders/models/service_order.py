@@ -649,11 +649,17 @@ class ServiceOrder(models.Model):
         return res
 
     @api.model
-    def _fsm_add_default_checklists_to_unstarted(self):
+    def _fsm_add_default_checklists_to_unstarted(self, categories=None):
         """Give orders not started yet the checklists their machines' categories
-        call for (after a template was attached to a category, say)."""
-        orders = self.search([("state", "in", ("draft", "planned", "dispatched", "accepted"))])
-        orders._fsm_add_default_checklists()
+        call for (after a template was attached to a category, say). With
+        ``categories``, only orders with a machine of those categories or of
+        their subcategories are read."""
+        domain = [("state", "in", ("draft", "planned", "dispatched", "accepted"))]
+        if categories is not None:
+            if not categories:
+                return
+            domain.append(("equipment_ids.category_id", "child_of", categories.ids))
+        self.search(domain)._fsm_add_default_checklists()
 
     def _fsm_add_default_checklists(self):
         """Add the checklists of the machines' categories (or their parent

@@ -345,3 +345,9 @@ class TestChecklistTemplateLater(OnSiteCase):
         self.assertNotIn(
             self.burrs, started.checklist_ids.template_id, "work in progress is left alone"
         )
+
+    def test_attaching_from_the_category_form_reaches_orders_not_started(self):
+        waiting = self._new_order(client=self.client_bar)
+        self.assertNotIn(self.burrs, waiting.checklist_ids.template_id)
+        self.category_espresso.checklist_template_ids = [(4, self.burrs.id)]
+        self.assertIn(self.burrs, waiting.checklist_ids.template_id)
