@@ -2,7 +2,7 @@ import logging
 import time
 from urllib.parse import urlencode
 
-from odoo import api, fields, models, modules
+from odoo import api, fields, models
 from odoo.fields import Domain
 
 _logger = logging.getLogger(__name__)
@@ -176,12 +176,12 @@ class ResPartner(models.Model):
                 time.sleep(self._fsm_geocoder_pause)
             try:
                 with self.env.cr.savepoint():
-                    site.with_context(lang="en_US").geo_localize()
+                    # False when base_geolocalize skipped the look-up (tests, imports)
+                    looked_up = site.geo_localize()
             except Exception as exc:  # noqa: BLE001 — one bad address must not stop the queue
                 _logger.warning("Geolocation of %s failed: %s", site.display_name, exc)
-            if not (site.partner_latitude or site.partner_longitude) and (
-                self.env.context.get("force_geo_localize") or not modules.module.current_test
-            ):
+                looked_up = True
+            if looked_up and not (site.partner_latitude or site.partner_longitude):
                 site.message_post(
                     body=self.env._(
                         "The geolocation service found no coordinates for this address. "

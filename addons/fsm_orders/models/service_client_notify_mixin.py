@@ -19,7 +19,8 @@ class ServiceClientNotifyMixin(models.AbstractModel):
         self.ensure_one()
         return self.contact_id or self.partner_id
 
-    def _fsm_notify_client(self, mail_template_xmlid, sms_template_xmlid=None):
+    def _fsm_notify_client(self, mail_template_xmlid, sms_template_xmlid=None, **post_values):
+        """``post_values`` go to the email's message_post (attachment_ids, say)."""
         if self.env.context.get("fsm_skip_client_notification"):
             return
         template = self.env.ref(mail_template_xmlid, raise_if_not_found=False)
@@ -39,6 +40,7 @@ class ServiceClientNotifyMixin(models.AbstractModel):
                     message_type="comment",
                     partner_ids=recipient.ids,
                     email_layout_xmlid="mail.mail_notification_light",
+                    **post_values,
                 )
             if sms_template and recipient.phone_sanitized:
                 record._message_sms_with_template(

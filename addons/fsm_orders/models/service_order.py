@@ -1100,20 +1100,10 @@ class ServiceOrder(models.Model):
                     subtype_xmlid="mail.mt_note",
                 )
             return self.env["ir.attachment"]
-        if self.env.context.get("fsm_skip_client_notification"):
-            return attachments
-        template = self.env.ref("fsm_orders.mail_template_service_report", raise_if_not_found=False)
         for order in self:
-            recipient = order.contact_id or order.partner_id
-            if not (template and recipient.email):
-                continue
-            order.sudo().message_post_with_source(
-                template,
-                subtype_xmlid="mail.mt_comment",
-                message_type="comment",
-                partner_ids=recipient.ids,
+            order.sudo()._fsm_notify_client(
+                "fsm_orders.mail_template_service_report",
                 attachment_ids=order.report_attachment_id.ids,
-                email_layout_xmlid="mail.mail_notification_light",
             )
         return attachments
 
