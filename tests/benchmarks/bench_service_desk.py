@@ -128,7 +128,7 @@ stats = measure(
     lambda r: f"{r[0]['registered_count']} registered",
 )
 assert stats[0]["registered_count"] == registered_30, (stats[0]["registered_count"], registered_30)
-measure(
+year = measure(
     "desk statistics, whole year",
     lambda: (
         quiet["service.desk.statistics"]
@@ -137,6 +137,7 @@ measure(
     ),
     lambda r: f"{r[0]['registered_count']} registered",
 )
+assert year[0]["registered_count"] == N_REQUESTS, year[0]["registered_count"]
 measure(
     "service desk dashboard (cards per request type)",
     lambda: (

@@ -1,6 +1,8 @@
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+import pytz
+
 from odoo.tests import TransactionCase
 
 from odoo.addons.mail.tests.common import mail_new_test_user
@@ -163,9 +165,15 @@ class FsmWorldMixin:
                 "location_id": cls.site_bar.id,
             }
         )
-        cls.tomorrow_9 = datetime.combine(today + timedelta(days=1), datetime.min.time()).replace(
-            hour=8
-        )  # 08:00 UTC = 09:00 in Stockholm in winter
+        # 09:00 in Stockholm tomorrow, as naive UTC (08:00 in winter, 07:00 in summer)
+        cls.tomorrow_9 = (
+            pytz.timezone("Europe/Stockholm")
+            .localize(
+                datetime.combine(today + timedelta(days=1), datetime.min.time().replace(hour=9))
+            )
+            .astimezone(pytz.utc)
+            .replace(tzinfo=None)
+        )
 
     @classmethod
     def _new_order(cls, client=None, **vals):

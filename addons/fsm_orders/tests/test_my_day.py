@@ -2,6 +2,7 @@ from datetime import timedelta
 from unittest.mock import patch
 from urllib.parse import parse_qs, urlparse
 
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.base_geolocalize.models.base_geocoder import BaseGeocoder as GeoCoder
@@ -166,13 +167,47 @@ class TestMyDay(FsmCase):
         order = self.env["service.order"].create(
             {"partner_id": self.client_cafe.id, "location_id": nowhere.id}
         )
-        self._geolocate(side_effect=[OSError("offline"), (59.36, 18.0)])
+
+        def provider(address, **_kw):
+            if "Atlantis" in address:
+                raise OSError("offline")
+            return (59.36, 18.0)
+
+        self._geolocate(side_effect=provider)
         self.assertTrue(order.exists())
         self.assertFalse(nowhere.partner_latitude)
         self.assertIn("found no coordinates", nowhere.message_ids[:1].body)
         self.assertNotIn("found no coordinates", kiosk.message_ids[:1].body or "")
         self.assertFalse(nowhere.fsm_geo_pending, "not retried for ever")
         self.assertAlmostEqual(kiosk.partner_latitude, 59.36, msg="the next site is still located")
+
+    def test_a_provider_error_on_one_site_does_not_stop_the_queue(self):
+        nowhere, kiosk = self.env["res.partner"].create(
+            [
+                {"name": "Nowhere", "parent_id": self.client_cafe.id, "type": "other",
+                 "city": "Atlantis"},
+                {"name": "Kiosk", "parent_id": self.client_cafe.id, "type": "other",
+                 "city": "Solna"},
+            ]
+        )  # fmt: skip
+
+        def geo_localize(partners):
+            if partners.city == "Atlantis":
+                raise UserError("Provider misconfigured")
+            partners.write({"partner_latitude": 59.36, "partner_longitude": 18.0})
+            return True
+
+        Partner = type(self.env["res.partner"])
+        with (
+            patch.object(Partner, "geo_localize", geo_localize),
+            patch.object(Partner, "_fsm_geocoder_pause", 0),
+            self.assertLogs("odoo.addons.fsm_orders.models.res_partner", "WARNING"),
+        ):
+            self.env["res.partner"]._cron_fsm_geolocate_sites()
+        self.assertAlmostEqual(kiosk.partner_latitude, 59.36)
+        self.assertFalse(nowhere.partner_latitude)
+        self.assertFalse(nowhere.fsm_geo_pending)
+        self.assertIn("found no coordinates", nowhere.message_ids[:1].body)
 
 
 @tagged("post_install", "-at_install")

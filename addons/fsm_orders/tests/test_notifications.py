@@ -38,7 +38,7 @@ class TestDispatchNotifications(FsmWorldMixin, SMSCommon):
         with self.mock_mail_gateway(), self.mockSMSGateway():
             order.with_user(self.user_coord_north).action_dispatch()
 
-        # 08:00 UTC is 09:00 in Stockholm; the window is one hour (company setting)
+        # tomorrow 09:00 in Stockholm; the window is one hour (company setting)
         self.assertIn("09:00–10:00", order.arrival_window)
         mail = self._client_mail()
         self.assertEqual(mail.subject, f"{self.company.name}: your service visit {order.name}")

@@ -53,7 +53,9 @@ class TestPortalSignature(FsmWorldMixin, HttpCase):
             f"/my/service-orders/{self.order.id}?access_token=wrong", allow_redirects=False
         )
         self.assertIn(page.status_code, (302, 303))
-        self.assertNotIn(self.order.name, page.text)
+        self.assertNotIn(f"/my/service-orders/{self.order.id}", page.headers["Location"])
+        landed = self.url_open(page.headers["Location"])
+        self.assertNotIn(self.order.name, landed.text)
         result = self._sign(self.order, "wrong")
         self.assertEqual(result, {"error": "Invalid service order."})
         self.assertFalse(self.order.is_signed)

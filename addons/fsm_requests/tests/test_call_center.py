@@ -20,7 +20,7 @@ class TestCallCenter(RequestWorldMixin, HttpCase):
         cls.open_request = cls._new_request(title="Earlier: no steam")
         cls.visit = cls._new_order(
             technician_id=cls.tech_north.id, scheduled_start=cls.tomorrow_9
-        )  # 08:00 UTC
+        )  # 09:00 in Stockholm
 
     def _post(self, path, payload, key=None):
         return self.url_open(

@@ -1,5 +1,6 @@
 from datetime import datetime, timedelta
 
+import pytz
 from lxml import etree
 from psycopg2 import IntegrityError
 
@@ -110,6 +111,24 @@ class TestRequests(RequestWorldMixin, TransactionCase):
         self.assertIn(late, found)
         self.assertNotIn(later, found)
         self.assertNotIn(done, found)
+        # "tonight" is the user's: around midnight in Auckland
+        coordinator = self.user_coord_north
+        coordinator.tz = "Pacific/Auckland"
+        auckland = pytz.timezone("Pacific/Auckland")
+        local_today = pytz.utc.localize(fields.Datetime.now()).astimezone(auckland).date()
+        midnight = (
+            auckland.localize(
+                datetime.combine(local_today + timedelta(days=1), datetime.min.time())
+            )
+            .astimezone(pytz.utc)
+            .replace(tzinfo=None)
+        )
+        before, after = self._new_request(), self._new_request()
+        before.deadline = midnight - timedelta(minutes=1)
+        after.deadline = midnight + timedelta(minutes=1)
+        found = self.env["service.request"].with_user(coordinator).search(safe_eval(domain))
+        self.assertIn(before, found)
+        self.assertNotIn(after, found)
 
     def test_overdue_requests_are_found(self):
         late = self._new_request()
@@ -243,14 +262,14 @@ class TestRequests(RequestWorldMixin, TransactionCase):
 
     def test_statistics_on_a_known_set(self):
         Request = self.env["service.request"]
+        self.assertFalse(Request.search([]), "the figures below count this test's requests only")
         done = self._new_request()
         Form(self.env["service.request.split"].with_context(default_request_id=done.id)).save(
         ).action_create_orders()  # fmt: skip
-        self._new_request().action_close()
-        self._new_request()
-        groups = dict(
-            Request._read_group([("id", "in", Request.search([]).ids)], ["state"], ["__count"])
-        )
+        closed = self._new_request()
+        closed.action_close()
+        known = done | closed | self._new_request()
+        groups = dict(Request._read_group([("id", "in", known.ids)], ["state"], ["__count"]))
         self.assertEqual(groups.get("in_progress"), 1)
         self.assertEqual(groups.get("closed"), 1)
         self.assertEqual(groups.get("new"), 1)
