@@ -214,7 +214,6 @@ class ServiceOrder(models.Model):
     checklist_missing_count = fields.Integer(compute="_compute_checklist_status")
     checklist_out_of_range_count = fields.Integer(compute="_compute_checklist_status")
     photo_ids = fields.One2many("service.order.photo", "order_id", "Photos", copy=False)
-    photo_count = fields.Integer(compute="_compute_photo_count")
     warning_ids = fields.Many2many(
         "service.warning", compute="_compute_warning_ids", string="Warnings"
     )
@@ -457,11 +456,6 @@ class ServiceOrder(models.Model):
             order.checklist_out_of_range_count = sum(
                 order.checklist_ids.mapped("out_of_range_count")
             )
-
-    @api.depends("photo_ids")
-    def _compute_photo_count(self):
-        for order in self:
-            order.photo_count = len(order.photo_ids)
 
     @api.depends("partner_id", "location_id", "equipment_ids")
     def _compute_warning_ids(self):

@@ -28,7 +28,6 @@ class ServiceOrderChecklist(models.Model):
     question_count = fields.Integer(compute="_compute_progress", string="Questions")
     missing_count = fields.Integer(compute="_compute_progress", string="Required missing")
     out_of_range_count = fields.Integer(compute="_compute_progress", string="Out of range")
-    is_complete = fields.Boolean(compute="_compute_progress", string="Complete")
     progress_label = fields.Char(compute="_compute_progress", string="Progress")
 
     @api.depends("line_ids.is_answered", "line_ids.is_required", "line_ids.is_out_of_range")
@@ -41,7 +40,6 @@ class ServiceOrderChecklist(models.Model):
                 lines.filtered(lambda ln: ln.is_required and not ln.is_answered)
             )
             checklist.out_of_range_count = len(lines.filtered("is_out_of_range"))
-            checklist.is_complete = not checklist.missing_count
             checklist.progress_label = f"{checklist.answered_count}/{checklist.question_count}"
 
     @api.model_create_multi
@@ -201,18 +199,6 @@ class ServiceOrderChecklistLine(models.Model):
         if "value_photo" in vals and vals["value_photo"]:
             self.env["service.order.photo"]._check_upload(vals["value_photo"])
         return super().write(vals)
-
-    def action_clear_answer(self):
-        self.write(
-            {
-                "value_yesno": False,
-                "value_text": False,
-                "value_number": 0.0,
-                "value_number_set": False,
-                "value_option_id": False,
-                "value_photo": False,
-            }
-        )
 
     def _raise_if_missing(self):
         """UserError listing the required questions left unanswered."""

@@ -2,7 +2,6 @@ from datetime import timedelta
 from unittest.mock import patch
 from urllib.parse import parse_qs, urlparse
 
-from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.base_geolocalize.models.base_geocoder import BaseGeocoder as GeoCoder
@@ -193,7 +192,7 @@ class TestMyDay(FsmCase):
 
         def geo_localize(partners):
             if partners.city == "Atlantis":
-                raise UserError("Provider misconfigured")
+                raise OSError("provider misconfigured")
             partners.write({"partner_latitude": 59.36, "partner_longitude": 18.0})
             return True
 
