@@ -512,15 +512,32 @@ class ServiceOrder(models.Model):
     @api.depends("equipment_ids", "location_id", "scheduled_start")
     def _compute_previous_visits(self):
         """Earlier done visits on the same machines (or site when no machine),
-        newest first, five at most; one query for all the orders computed."""
-        history = self.search(
-            Domain("state", "=", "done")
-            & (
+        newest first, five at most; one query for all the orders computed,
+        and for a single order (its form) only the five it shows are read."""
+        if len(self) == 1:
+            where = (
                 Domain("equipment_ids", "in", self.equipment_ids.ids)
-                | Domain("location_id", "in", self.location_id.ids)
-            ),
-            order="date_finished desc",
-        )
+                if self.equipment_ids
+                else Domain("location_id", "=", self.location_id.id)
+            )
+            history = (
+                self.search(
+                    Domain("state", "=", "done") & where & Domain("id", "not in", self._origin.ids),
+                    order="date_finished desc",
+                    limit=5,
+                )
+                if self.equipment_ids or self.location_id
+                else self.browse()
+            )
+        else:
+            history = self.search(
+                Domain("state", "=", "done")
+                & (
+                    Domain("equipment_ids", "in", self.equipment_ids.ids)
+                    | Domain("location_id", "in", self.location_id.ids)
+                ),
+                order="date_finished desc",
+            )
         for order in self:
             if order.equipment_ids:
                 previous = history.filtered(lambda v, e=order.equipment_ids: v.equipment_ids & e)

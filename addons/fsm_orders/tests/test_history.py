@@ -1,4 +1,5 @@
 import base64
+from datetime import datetime, timedelta
 
 from odoo.tests import tagged
 
@@ -75,6 +76,20 @@ class TestHistory(FsmCase):
         action = self.contact_cafe.action_view_service_orders()
         self.assertEqual(self.env["service.order"].search(action["domain"]), order)
         self.assertEqual(self.client_cafe.service_site_count, 1)
+
+    def test_previous_visits_are_the_five_newest_alone_or_in_a_list(self):
+        visits = [self._done_order(f"Visit {n}") for n in range(6)]
+        for n, visit in enumerate(visits):
+            finished = datetime(2026, 1, 1 + n, 12, 0)
+            visit.write({"date_started": finished - timedelta(hours=1), "date_finished": finished})
+        order = self._new_order(scheduled_start=self.tomorrow_9)
+        newest_first = [visits[n] for n in (5, 4, 3, 2, 1)]
+        self.assertEqual(list(order.previous_visit_ids), newest_first)  # its form
+        other = self._new_order(client=self.client_bar)
+        both = order | other
+        both.invalidate_recordset(["previous_visit_ids"])
+        self.assertEqual(list(order.previous_visit_ids), newest_first)  # a list of orders
+        self.assertFalse(other.previous_visit_ids)
 
     def test_new_order_lists_the_previous_visits_of_its_machine(self):
         self._done_order("Replaced gasket", self.tech_south)
