@@ -50,11 +50,14 @@ class ServiceOrderChecklist(models.Model):
                     self.env["service.checklist.template"].browse(vals["template_id"]).name
                 )
         checklists = super().create(vals_list)
-        for checklist in checklists.filtered(lambda c: not c.line_ids):
-            checklist.line_ids = [
-                fields.Command.create(checklist._prepare_line_vals(item))
+        # the questions of every new checklist, created in one batch
+        self.env["service.order.checklist.line"].create(
+            [
+                dict(checklist._prepare_line_vals(item), checklist_id=checklist.id)
+                for checklist in checklists.filtered(lambda c: not c.line_ids)
                 for item in checklist.template_id.item_ids
             ]
+        )
         checklists.order_id._check_report_editable()
         return checklists
 
