@@ -35,52 +35,51 @@ class ResPartner(models.Model):
         """Orders, machines and their files per client, in three grouped queries
         for the whole recordset (a client list shows them without one search
         per row)."""
-        clients = self.commercial_partner_id.filtered("id")
-        ids_by_client = {"service.order": {}, "service.equipment": {}}
-        owner = {}
-        for model, ids_of in ids_by_client.items():
-            if not clients:
-                break
-            for client, ids in self.env[model]._read_group(
-                [("commercial_partner_id", "in", clients.ids)],
-                ["commercial_partner_id"],
-                ["id:array_agg"],
-            ):
-                ids_of[client] = ids
-                owner.update({(model, res_id): client for res_id in ids})
+        ids_by_model = self._fsm_client_record_ids()
+        owner = {
+            (model, res_id): client
+            for model, by_client in ids_by_model.items()
+            for client, ids in by_client.items()
+            for res_id in ids
+        }
         document_counts = {}
         if owner:
-            domain = Domain.OR(
-                Domain("res_model", "=", model)
-                & Domain("res_id", "in", [res_id for m, res_id in owner if m == model])
-                for model in ids_by_client
-            )
             for model, res_id, count in self.env["ir.attachment"]._read_group(
-                domain, ["res_model", "res_id"], ["__count"]
+                self._fsm_documents_domain(ids_by_model), ["res_model", "res_id"], ["__count"]
             ):
                 client = owner[(model, res_id)]
                 document_counts[client] = document_counts.get(client, 0) + count
+        orders, machines = ids_by_model["service.order"], ids_by_model["service.equipment"]
         for partner in self:
             client = partner.commercial_partner_id
-            partner.service_order_count = len(ids_by_client["service.order"].get(client, []))
-            partner.service_equipment_count = len(
-                ids_by_client["service.equipment"].get(client, [])
-            )
+            partner.service_order_count = len(orders.get(client, []))
+            partner.service_equipment_count = len(machines.get(client, []))
             partner.service_site_count = len(client.child_ids.filtered(lambda p: p.type == "other"))
             partner.service_document_count = document_counts.get(client, 0)
 
-    def _fsm_documents_domain(self):
-        client = self.commercial_partner_id
-        orders = self.env["service.order"].search([("commercial_partner_id", "=", client.id)])
-        equipment = self.env["service.equipment"].search(
-            [("commercial_partner_id", "=", client.id)]
-        )
+    def _fsm_client_record_ids(self):
+        """{model: {client: [ids]}} of the clients' orders and machines."""
+        clients = self.commercial_partner_id.filtered("id")
+        result = {"service.order": {}, "service.equipment": {}}
+        for model, by_client in result.items():
+            if clients:
+                by_client.update(
+                    self.env[model]._read_group(
+                        [("commercial_partner_id", "in", clients.ids)],
+                        ["commercial_partner_id"],
+                        ["id:array_agg"],
+                    )
+                )
+        return result
+
+    def _fsm_documents_domain(self, ids_by_model=None):
+        """Files of the clients' orders and machines (the Documents button and
+        its count share it)."""
+        ids_by_model = ids_by_model or self._fsm_client_record_ids()
         return Domain.OR(
-            [
-                Domain("res_model", "=", "service.order") & Domain("res_id", "in", orders.ids),
-                Domain("res_model", "=", "service.equipment")
-                & Domain("res_id", "in", equipment.ids),
-            ]
+            Domain("res_model", "=", model)
+            & Domain("res_id", "in", [res_id for ids in by_client.values() for res_id in ids])
+            for model, by_client in ids_by_model.items()
         )
 
     # ------------------------------------------------------------------
