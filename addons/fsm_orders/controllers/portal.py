@@ -1,5 +1,3 @@
-import binascii
-
 from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
@@ -38,25 +36,33 @@ class ServiceOrderPortal(CustomerPortal):
     @http.route(
         ["/my/service-orders/<int:order_id>/sign"], type="jsonrpc", auth="public", website=True
     )
-    def portal_service_order_sign(self, order_id, access_token=None, name=None, signature=None):
+    def portal_service_order_sign(
+        self, order_id, access_token=None, name=None, signature=None, **kwargs
+    ):
+        """Sign a finished order's report. Anyone may call it, so every answer
+        is a plain ``{"error": …}`` or the redirect: parameters of the wrong
+        type are refused before anything is read, and a refused signature
+        changes nothing (the model signs all or nothing)."""
         access_token = access_token or request.httprequest.args.get("access_token")
+        if not all(isinstance(v, str) for v in (access_token or "", name or "", signature or "")):
+            return {"error": request.env._("Send the name, signature and token as text.")}
         try:
             order_sudo = self._document_check_access("service.order", order_id, access_token)
         except (AccessError, MissingError):
             return {"error": request.env._("Invalid service order.")}
-        if order_sudo.state != "done":
-            return {"error": request.env._("Only a finished service order can be signed here.")}
         if not signature:
             return {"error": request.env._("Signature is missing.")}
         if not (name or "").strip():
             return {"error": request.env._("Enter your name to sign.")}
+        user = request.env.user
+        signer = (
+            order_sudo.contact_id or order_sudo.partner_id if user._is_public() else user.partner_id
+        )
         try:
             # sudo: the signer is the client (often not logged in), authorised by the token
-            order_sudo._fsm_portal_sign(name.strip(), signature)
+            order_sudo._fsm_portal_sign(name.strip(), signature, signer=signer)
         except (UserError, ValidationError) as exc:
-            return {"error": str(exc)}
-        except (TypeError, binascii.Error):
-            return {"error": request.env._("Invalid signature data.")}
+            return {"error": exc.args[0]}
         return {
             "force_refresh": True,
             "redirect_url": order_sudo.get_portal_url(query_string="&message=sign_ok"),

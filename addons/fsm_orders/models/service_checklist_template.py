@@ -67,6 +67,7 @@ class ServiceChecklistTemplateItem(models.Model):
     template_id = fields.Many2one(
         "service.checklist.template", required=True, ondelete="cascade", index=True
     )
+    company_id = fields.Many2one(related="template_id.company_id", store=True)
     sequence = fields.Integer(default=10)
     name = fields.Char("Question", required=True, translate=True)
     answer_type = fields.Selection(ANSWER_TYPES, required=True, default="yesno")
@@ -80,13 +81,10 @@ class ServiceChecklistTemplateItem(models.Model):
     )
     help_text = fields.Char("Hint", translate=True)
 
-    @api.constrains("answer_type", "has_range", "min_value", "max_value")
-    def _check_range(self):
-        for item in self:
-            if item.answer_type == "number" and item.has_range and item.max_value < item.min_value:
-                raise ValidationError(
-                    self.env._("The expected range of '%s' ends below its start.", item.name)
-                )
+    _range_ordered = models.Constraint(
+        "CHECK(answer_type != 'number' OR NOT has_range OR max_value >= min_value)",
+        "The expected range of a question cannot end below its start.",
+    )
 
     @api.constrains("answer_type", "option_ids")
     def _check_options(self):
@@ -105,5 +103,6 @@ class ServiceChecklistTemplateOption(models.Model):
     item_id = fields.Many2one(
         "service.checklist.template.item", required=True, ondelete="cascade", index=True
     )
+    company_id = fields.Many2one(related="item_id.company_id", store=True)
     sequence = fields.Integer(default=10)
     name = fields.Char(required=True, translate=True)

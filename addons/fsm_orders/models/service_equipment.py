@@ -81,18 +81,9 @@ class ServiceEquipment(models.Model):
     _serial_company_unique = models.Constraint(
         "UNIQUE(serial_number, company_id)", "Another machine already has this serial number."
     )
-
-    @api.constrains("warranty_start", "warranty_end")
-    def _check_warranty(self):
-        for equipment in self:
-            if (
-                equipment.warranty_start
-                and equipment.warranty_end
-                and equipment.warranty_end < equipment.warranty_start
-            ):
-                raise ValidationError(
-                    self.env._("The warranty of %s ends before it starts.", equipment.display_name)
-                )
+    _warranty_ordered = models.Constraint(
+        "CHECK(warranty_end >= warranty_start)", "A machine's warranty cannot end before it starts."
+    )
 
     @api.constrains("partner_id", "location_id", "administrator_id")
     def _check_owner_site(self):

@@ -33,6 +33,11 @@ class ServiceEquipmentCategory(models.Model):
         help="Added to every order for a machine of this category (or a subcategory).",
     )
     active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        default=lambda self: self.env.company,
+        help="Leave empty to share the category with every company.",
+    )
 
     @api.depends("name", "parent_id.complete_name")
     def _compute_complete_name(self):

@@ -48,11 +48,13 @@ class ServiceEquipmentCounterReading(models.Model):
     order_id = fields.Many2one("service.order", "Read during", index="btree_not_null")
     note = fields.Char()
 
+    _value_positive = models.Constraint(
+        "CHECK(value >= 0)", "A counter reading cannot be negative."
+    )
+
     @api.constrains("value", "date", "counter_id", "is_reset")
     def _check_monotonic(self):
         for reading in self:
-            if reading.value < 0:
-                raise ValidationError(self.env._("A counter reading cannot be negative."))
             if reading.is_reset:
                 continue
             earlier = self.search(

@@ -1,12 +1,12 @@
 import logging
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
-import pytz
-
-from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo import api, fields, models, tools
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import format_datetime
+from odoo.tools import format_datetime, format_list
+from odoo.tools.image import base64_to_image
+from odoo.tools.safe_eval import safe_eval, time as safe_time
 
 _logger = logging.getLogger(__name__)
 
@@ -27,25 +27,32 @@ PRIORITIES = [
     ("3", "Urgent"),
 ]
 
-# Fields a technician may change on their own order; everything else
-# (client, site, schedule, assignment) is the coordinator's.
-TECHNICIAN_WRITABLE_FIELDS = {
-    "work_summary",
-    "parts_note",
-    "internal_note",
-    "message_main_attachment_id",
-    "activity_ids",
-    "message_follower_ids",
-    "message_ids",
-    "equipment_ids",  # technician records a machine found on site
-    "checklist_ids",
-    "photo_ids",
-    "signature",
-    "signed_by",
-}
-
 # What the service report is made of: locked for technicians once the client signed.
 REPORT_FIELDS = {"work_summary", "parts_note", "checklist_ids", "photo_ids", "equipment_ids"}
+
+# Each workflow step: the states it starts from, and whether only a coordinator
+# takes it (the others are the assigned technician's, or a coordinator's).
+WORKFLOW_STEPS = {
+    "plan": (("draft",), True),
+    "dispatch": (("draft", "planned"), True),
+    "accept": (("dispatched",), False),
+    "start": (("dispatched", "accepted"), False),
+    "done": (("in_progress",), False),
+    "cancel": (("draft", "planned", "dispatched", "accepted", "in_progress"), True),
+    "draft": (("cancelled", "planned"), True),
+    "invoice": (("done",), True),
+}
+# The button field that shows each step (computed from the same check the step raises).
+STEP_FIELDS = {
+    "plan": "can_plan",
+    "dispatch": "can_dispatch",
+    "accept": "can_accept",
+    "start": "can_start",
+    "done": "can_finish",
+    "cancel": "can_cancel",
+    "draft": "can_reset",
+    "invoice": "can_create_invoice",
+}
 
 
 class ServiceOrder(models.Model):
@@ -163,9 +170,13 @@ class ServiceOrder(models.Model):
     # --- what ------------------------------------------------------------
     description = fields.Html("Scope of work", help="What the client asked for and what to do.")
     parts_note = fields.Text(
-        "Parts to collect", help="Parts the technician takes along (a note until stock is used)."
+        "Parts to collect",
+        tracking=True,
+        help="Parts the technician takes along (a note until stock is used).",
     )
-    work_summary = fields.Text("Work done", help="What the technician did, for the report.")
+    work_summary = fields.Text(
+        "Work done", tracking=True, help="What the technician did, for the report."
+    )
     internal_note = fields.Text("Internal note")
 
     # --- when ------------------------------------------------------------
@@ -197,13 +208,35 @@ class ServiceOrder(models.Model):
     date_started = fields.Datetime("Started on", readonly=True, copy=False, tracking=True)
     date_finished = fields.Datetime("Finished on", readonly=True, copy=False, tracking=True)
     visit_time_label = fields.Char("Visit time", compute="_compute_visit_time_label")
-    user_can_plan = fields.Boolean(compute="_compute_user_can_plan")
-    is_today = fields.Boolean("Today", compute="_compute_is_today", search="_search_is_today")
     cancel_reason = fields.Char("Cancellation reason", copy=False, tracking=True)
+
+    # --- what the current user may do: the buttons, from the checks the steps raise
+    can_plan = fields.Boolean(compute="_compute_can_steps")
+    can_dispatch = fields.Boolean(compute="_compute_can_steps")
+    can_accept = fields.Boolean(compute="_compute_can_steps")
+    can_start = fields.Boolean(compute="_compute_can_steps")
+    can_finish = fields.Boolean(compute="_compute_can_steps")
+    can_cancel = fields.Boolean(compute="_compute_can_steps")
+    can_reset = fields.Boolean(compute="_compute_can_steps")
+    can_create_invoice = fields.Boolean(compute="_compute_can_steps")
+    finish_blocked_reason = fields.Char(
+        "Before finishing",
+        compute="_compute_can_steps",
+        help="What keeps the order in progress from being finished by the current user.",
+    )
+    can_sign = fields.Boolean(compute="_compute_can_sign")
+    is_report_locked = fields.Boolean(
+        "Report locked",
+        compute="_compute_is_report_locked",
+        help="The client signed: only a coordinator can still change the report.",
+    )
+    # the portal link's token lets its bearer read and sign the order as the
+    # client: coordinators read it, and minting one needs write access
+    access_token = fields.Char(groups="fsm_orders.group_fsm_coordinator")
 
     # --- signature (filled on site by the report module) ----------------
     signature = fields.Image("Signature", copy=False, attachment=True, max_width=1024)
-    signed_by = fields.Char("Signed by", copy=False)
+    signed_by = fields.Char("Signed by", copy=False, tracking=True)
     signed_on = fields.Datetime("Signed on", copy=False, readonly=True)
     client_ref = fields.Char(
         "Client reference", copy=False, help="The client's own reference (ticket, PO number)."
@@ -256,37 +289,17 @@ class ServiceOrder(models.Model):
     # ------------------------------------------------------------------
     # constraints
     # ------------------------------------------------------------------
-    @api.constrains("scheduled_duration")
-    def _check_duration(self):
-        for order in self:
-            if order.scheduled_duration < 0:
-                raise ValidationError(
-                    self.env._("The duration of %s cannot be negative.", order.display_name)
-                )
-
-    @api.constrains("window_start", "window_end")
-    def _check_window(self):
-        for order in self:
-            if order.window_start and order.window_end and order.window_end < order.window_start:
-                raise ValidationError(
-                    self.env._(
-                        "The client's availability window of %s closes before it opens: "
-                        "set 'Available until' after 'Available from'.",
-                        order.display_name,
-                    )
-                )
-
-    @api.constrains("date_started", "date_finished")
-    def _check_execution_dates(self):
-        for order in self:
-            if (
-                order.date_started
-                and order.date_finished
-                and order.date_finished < order.date_started
-            ):
-                raise ValidationError(
-                    self.env._("%s cannot finish before it started.", order.display_name)
-                )
+    _duration_positive = models.Constraint(
+        "CHECK(scheduled_duration >= 0)", "The duration of a service order cannot be negative."
+    )
+    _window_ordered = models.Constraint(
+        "CHECK(window_end >= window_start)",
+        "The client's availability window closes before it opens: set 'Available until' "
+        "after 'Available from'.",
+    )
+    _execution_ordered = models.Constraint(
+        "CHECK(date_finished >= date_started)", "A service order cannot finish before it started."
+    )
 
     @api.constrains("partner_id", "location_id", "contact_id", "equipment_ids")
     def _check_client_consistency(self):
@@ -435,7 +448,7 @@ class ServiceOrder(models.Model):
     @api.depends("scheduled_start", "scheduled_end")
     @api.depends_context("tz", "uid")
     def _compute_visit_time_label(self):
-        tz = self.env.user.tz or "UTC"
+        tz = self.env.tz.zone
         for order in self:
             if not order.scheduled_start:
                 order.visit_time_label = False
@@ -481,33 +494,37 @@ class ServiceOrder(models.Model):
         for order in self:
             order.access_url = f"/my/service-orders/{order.id}"
 
+    @api.depends(
+        "state",
+        "technician_id.user_id",
+        "scheduled_start",
+        "is_billable",
+        "invoice_ids.state",
+        "signature",
+        "company_id.fsm_signature_required",
+        "checklist_ids.line_ids.is_answered",
+    )
     @api.depends_context("uid")
-    def _compute_user_can_plan(self):
-        self.user_can_plan = self._is_coordinator()
-
-    def _compute_is_today(self):
-        bounds = self._today_bounds()
+    def _compute_can_steps(self):
         for order in self:
-            order.is_today = bool(
-                order.scheduled_start and bounds[0] <= order.scheduled_start < bounds[1]
+            for step, fname in STEP_FIELDS.items():
+                order[fname] = not order._get_step_refusal(step)
+            order.finish_blocked_reason = (
+                order._get_step_refusal("done") if order.state == "in_progress" else False
             )
 
-    def _search_is_today(self, operator, value):
-        if operator not in ("=", "!=", "in", "not in"):
-            return NotImplemented
-        start, end = self._today_bounds()
-        domain = Domain("scheduled_start", ">=", start) & Domain("scheduled_start", "<", end)
-        positive = value if operator in ("=", "in") else not value
-        if isinstance(value, (list, tuple, set)):
-            positive = (True in value) == (operator == "in")
-        return domain if positive else ~domain
+    @api.depends("state", "signed_on")
+    @api.depends_context("uid")
+    def _compute_can_sign(self):
+        for order in self:
+            order.can_sign = not order._get_sign_refusal()
 
-    def _today_bounds(self):
-        """Start and end (naive UTC) of today in the user's time zone."""
-        tz = pytz.timezone(self.env.user.tz or "UTC")
-        today = fields.Datetime.now().replace(tzinfo=pytz.utc).astimezone(tz).date()
-        start = tz.localize(datetime.combine(today, time.min)).astimezone(pytz.utc)
-        return start.replace(tzinfo=None), (start + timedelta(days=1)).replace(tzinfo=None)
+    @api.depends("signed_on")
+    @api.depends_context("uid")
+    def _compute_is_report_locked(self):
+        locked = self._get_report_locked()
+        for order in self:
+            order.is_report_locked = order in locked
 
     @api.depends("equipment_ids", "location_id", "scheduled_start")
     def _compute_previous_visits(self):
@@ -634,21 +651,17 @@ class ServiceOrder(models.Model):
         return orders
 
     def write(self, vals):
-        if not self.env.su and not self.env.user.has_group("fsm_orders.group_fsm_coordinator"):
-            forbidden = set(vals) - TECHNICIAN_WRITABLE_FIELDS
-            if forbidden:
-                fields_desc = self.fields_get(list(forbidden), ["string"])
-                raise UserError(
-                    self.env._(
-                        "Only a coordinator can change %s on a service order.",
-                        ", ".join(f["string"] for f in fields_desc.values()),
-                    )
-                )
-            self._check_signed_report_locked(vals)
-        if vals.get("signature"):
+        self._check_field_write_access(vals)
+        if not self._is_coordinator() and REPORT_FIELDS & set(vals):
+            self._check_report_editable()
+        stamp = {}
+        if "signature" in vals:
             self._check_can_sign(vals)
-            vals = dict(vals, signed_on=fields.Datetime.now())
+            # the server's clock, not the caller's, says when the client signed
+            stamp = {"signed_on": fields.Datetime.now() if vals["signature"] else False}
         res = super().write(vals)
+        if stamp:
+            super(ServiceOrder, self.sudo()).write(stamp)
         if "technician_id" in vals:
             self._fsm_subscribe_technicians()
         if "location_id" in vals:
@@ -658,6 +671,89 @@ class ServiceOrder(models.Model):
         if vals.get("signature") and self.filtered(lambda o: o.state == "done"):
             self.filtered(lambda o: o.state == "done")._fsm_send_service_report()
         return res
+
+    # ------------------------------------------------------------------
+    # field rights: what a technician may write, one source for the write
+    # check (AccessError), fields_get's readonly and the form
+    # ------------------------------------------------------------------
+    @property
+    def TECHNICIAN_WRITABLE_FIELDS(self):
+        """Fields a technician may change on an order assigned to them;
+        everything else (client, site, schedule, assignment) is the
+        coordinator's. An addon that gives technicians more to fill in
+        extends it::
+
+            @property
+            def TECHNICIAN_WRITABLE_FIELDS(self):
+                return super().TECHNICIAN_WRITABLE_FIELDS | {"work_time_ids"}
+
+        The write check, ``fields_get``'s readonly and the form's read-only
+        fields all follow from it (``_has_field_access``)."""
+        return {
+            "work_summary",
+            "parts_note",
+            "internal_note",
+            "message_main_attachment_id",
+            "activity_ids",
+            "message_follower_ids",
+            "message_ids",
+            "equipment_ids",  # technician records a machine found on site
+            "checklist_ids",
+            "photo_ids",
+            "signature",
+            "signed_by",
+        }
+
+    @api.model
+    @tools.ormcache(cache="stable")
+    def _technician_writable_fields(self):
+        return frozenset(self.TECHNICIAN_WRITABLE_FIELDS)
+
+    def _has_field_access(self, field, operation):
+        if not super()._has_field_access(field, operation):
+            return False
+        if operation == "write" and not self._is_coordinator():
+            return field.name in self._technician_writable_fields()
+        return True
+
+    def _check_field_write_access(self, vals):
+        """One AccessError naming every field of ``vals`` the user may not
+        write (Odoo's own check would name the first, technically)."""
+        refused = [
+            field
+            for name in vals
+            if (field := self._fields.get(name)) and not self._has_field_access(field, "write")
+        ]
+        if refused:
+            raise AccessError(
+                self.env._(
+                    "Only a coordinator can change %(fields)s on a service order.",
+                    fields=format_list(
+                        self.env, [f._description_string(self.env) for f in refused]
+                    ),
+                )
+            )
+
+    @api.model
+    def _get_view_cache_key(self, view_id=None, view_type="form", **options):
+        """The form's read-only fields depend on the role (see ``_get_view``)."""
+        return super()._get_view_cache_key(view_id, view_type, **options) + (
+            self._is_coordinator(),
+        )
+
+    @api.model
+    def _get_view(self, view_id=None, view_type="form", **options):
+        """Fields the user may not write are read-only in forms and lists, so
+        that nobody types into a field whose save would be refused; their
+        other ``readonly`` conditions (a done order's client, say) are the
+        coordinators'."""
+        arch, view = super()._get_view(view_id, view_type, **options)
+        if view_type in ("form", "list") and not self._is_coordinator():
+            for node in arch.xpath("//field[not(ancestor::field)]"):
+                field = self._fields.get(node.get("name"))
+                if field and not self._has_field_access(field, "write"):
+                    node.set("readonly", "True")
+        return arch, view
 
     @api.model
     def _fsm_add_default_checklists_to_unstarted(self, categories=None):
@@ -698,43 +794,64 @@ class ServiceOrder(models.Model):
         if vals_list:
             self.env["service.order.checklist"].sudo().create(vals_list)
 
-    def _check_signed_report_locked(self, vals):
-        if REPORT_FIELDS & set(vals):
-            self._check_report_editable()
+    def _get_report_locked(self):
+        """The orders of ``self`` whose report the current user may no longer
+        change: signed by the client, and the user is not a coordinator (who
+        can, and the chatter keeps the trail). ``signed_on`` is the server's
+        stamp of a saved signature: a signature drawn in the form but not yet
+        saved locks nothing, so that it can be saved."""
+        if self._is_coordinator():
+            return self.browse()
+        return self.filtered("signed_on")
 
     def _check_report_editable(self):
-        """Once the client signed, technicians can no longer change what the
-        report says; a coordinator can (and the chatter keeps the trail)."""
-        if self.env.su or self._is_coordinator():
-            return
-        signed = self.filtered("is_signed")
-        if signed:
+        locked = self._get_report_locked()
+        if locked:
             raise UserError(
                 self.env._(
                     "%s is signed by the client: its report can no longer be changed. "
                     "Ask a coordinator if something must be corrected.",
-                    ", ".join(signed.mapped("name")),
+                    ", ".join(locked.mapped("name")),
                 )
             )
 
+    def _get_sign_refusal(self):
+        """Why the current user cannot sign (or clear the signature of) this
+        order, or False. The signature field and the portal ask it."""
+        self.ensure_one()
+        if self.state not in ("in_progress", "done"):
+            return self.env._(
+                "%(order)s is %(state)s: only an order in progress or done can be signed.",
+                order=self.name,
+                state=self._state_label(),
+            )
+        if self.signed_on and not self._is_coordinator():
+            return self.env._("%s is already signed.", self.name)
+        return False
+
     def _check_can_sign(self, vals):
+        """All or nothing: the signer's name and a real image, or nothing is written."""
         for order in self:
-            if order.state not in ("in_progress", "done"):
-                raise UserError(
-                    self.env._(
-                        "%(order)s is %(state)s: only an order in progress or done can be signed.",
-                        order=order.name,
-                        state=dict(self._fields["state"]._description_selection(self.env))[
-                            order.state
-                        ],
-                    )
-                )
-            if order.is_signed and not self._is_coordinator():
-                raise UserError(self.env._("%s is already signed.", order.name))
-            if not (vals.get("signed_by") or order.signed_by or "").strip():
+            if refusal := order._get_sign_refusal():
+                raise UserError(refusal)
+            if vals["signature"] and not (vals.get("signed_by") or order.signed_by or "").strip():
                 raise ValidationError(
                     self.env._("Enter the name of the person who signs %s.", order.name)
                 )
+        if vals["signature"]:
+            self._check_signature_image(vals["signature"])
+
+    @api.model
+    def _check_signature_image(self, signature):
+        """A signature is a picture (base64 PNG or JPEG), never anything else."""
+        try:
+            if not isinstance(signature, (str, bytes)):
+                raise TypeError(signature)
+            base64_to_image(signature).verify()
+        except Exception as exc:  # noqa: BLE001 — base64 and PIL raise many kinds
+            raise ValidationError(
+                self.env._("The signature is not a picture: ask the client to sign again.")
+            ) from exc
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
@@ -771,10 +888,17 @@ class ServiceOrder(models.Model):
         return result
 
     # ------------------------------------------------------------------
-    # workflow
+    # workflow: one check per step, which the action raises and the
+    # step's can_* field (its button) shows
     # ------------------------------------------------------------------
+    @api.model
     def _is_coordinator(self):
+        """The one coordinator check of the suite (the service desk's too)."""
         return self.env.su or self.env.user.has_group("fsm_orders.group_fsm_coordinator")
+
+    def _state_label(self):
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
 
     def _step_messages(self, step):
         """Full sentences for each refused step, so that every language can
@@ -822,35 +946,85 @@ class ServiceOrder(models.Model):
                 self.env._("Only a coordinator can set service orders back to new."),
                 self.env._("%(order)s is %(state)s: it cannot be set back to new."),
             ),
-            "invoice": (self.env._("Only a coordinator can invoice service orders."), None),
+            "invoice": (
+                self.env._("Only a coordinator can invoice service orders."),
+                self.env._("%(order)s is %(state)s: only done orders are invoiced."),
+            ),
         }[step]
 
-    def _check_state(self, allowed, step):
-        message = self._step_messages(step)[1]
-        states = dict(self._fields["state"]._description_selection(self.env))
-        for order in self:
-            if order.state not in allowed:
-                raise UserError(
-                    message % {"order": order.display_name, "state": states[order.state]}
-                )
+    def _get_step_refusal(self, step):
+        """Why the current user cannot take ``step`` (a key of WORKFLOW_STEPS)
+        on this order now, as the sentence shown to them; False when they can.
 
-    def _check_coordinator(self, step):
-        if not self._is_coordinator():
-            raise UserError(self._step_messages(step)[0])
-
-    def _check_assignee(self, step):
-        """Technicians act only on orders assigned to them; coordinators on any."""
-        if self._is_coordinator():
-            return
+        The action raises it and the ``can_*`` field hides the button, so a
+        button is shown exactly when pressing it works. Addons add their own
+        conditions in ``_get_step_data_refusal``."""
+        self.ensure_one()
+        states, coordinators_only = WORKFLOW_STEPS[step]
         messages = self._step_messages(step)
+        coordinator = self._is_coordinator()
+        if coordinators_only and not coordinator:
+            return messages[0]
+        if self.state not in states:
+            if step == "done" and self.state in ("draft", "planned", "dispatched", "accepted"):
+                return self.env._(
+                    "%s was never started: start the work before finishing it.", self.display_name
+                )
+            return messages[1] % {"order": self.display_name, "state": self._state_label()}
+        if not coordinators_only and not coordinator and self.technician_user_id != self.env.user:
+            if self.technician_id:
+                return messages[2] % {"order": self.display_name, "tech": self.technician_id.name}
+            return messages[3] % {"order": self.display_name}
+        return self._get_step_data_refusal(step)
+
+    def _get_step_data_refusal(self, step):
+        """What the order still lacks for ``step`` (a start time, a
+        technician, required answers…), or False. Extend it with ``super()``."""
+        self.ensure_one()
+        if step == "plan" and not self.scheduled_start:
+            return self.env._("Set a scheduled start on %s before planning it.", self.display_name)
+        if step == "dispatch":
+            if not self.technician_id:
+                return self.env._(
+                    "%s needs a technician before it can be dispatched.", self.display_name
+                )
+            if not self.scheduled_start:
+                return self.env._(
+                    "%s needs a scheduled start before it can be dispatched.", self.display_name
+                )
+            if not self.technician_id.user_id:
+                return self.env._(
+                    "%(tech)s has no user account, so %(order)s cannot reach their phone: "
+                    "create a user for them first.",
+                    tech=self.technician_id.name,
+                    order=self.display_name,
+                )
+        if step == "done":
+            # required checklist answers, and the client's signature when the
+            # company requires one
+            if missing := self.checklist_ids.line_ids._get_missing_message():
+                return missing
+            if self.company_id.fsm_signature_required and not self.signature:
+                return self.env._(
+                    "%s needs the client's signature before it can be finished.", self.name
+                )
+        if step == "invoice":
+            if not self.env.user.has_group("account.group_account_invoice"):
+                return self.env._("Only a user with invoicing rights can invoice %s.", self.name)
+            if not self.is_billable:
+                return self.env._("%s is not billable.", self.name)
+            if self.invoice_status == "invoiced":
+                return self.env._("%s is already invoiced.", self.name)
+            if not self._prepare_settlement_lines():
+                return self.env._(
+                    "%s has nothing to invoice: no labour or parts were recorded.", self.name
+                )
+        return False
+
+    def _check_step(self, step):
         for order in self:
-            if order.technician_user_id != self.env.user:
-                if order.technician_id:
-                    raise UserError(
-                        messages[2]
-                        % {"order": order.display_name, "tech": order.technician_id.name}
-                    )
-                raise UserError(messages[3] % {"order": order.display_name})
+            if refusal := order._get_step_refusal(step):
+                raise UserError(refusal)
 
     def _write_state(self, vals):
         # transitions are checked by the action methods; the write itself goes
@@ -859,62 +1033,27 @@ class ServiceOrder(models.Model):
 
     def action_plan(self):
         """Put the order on the schedule: it needs a start time."""
-        self._check_coordinator("plan")
-        self._check_state(("draft",), "plan")
-        missing = self.filtered(lambda o: not o.scheduled_start)
-        if missing:
-            raise UserError(
-                self.env._(
-                    "Set a scheduled start on %s before planning it.",
-                    ", ".join(missing.mapped("display_name")),
-                )
-            )
+        self._check_step("plan")
         self._write_state({"state": "planned"})
         return True
 
     def action_dispatch(self):
         """Send the order to its technician, and tell the client who comes when."""
-        self._check_coordinator("dispatch")
-        self._check_state(("draft", "planned"), "dispatch")
-        for order in self:
-            if not order.technician_id:
-                raise UserError(
-                    self.env._(
-                        "%s needs a technician before it can be dispatched.", order.display_name
-                    )
-                )
-            if not order.scheduled_start:
-                raise UserError(
-                    self.env._(
-                        "%s needs a scheduled start before it can be dispatched.",
-                        order.display_name,
-                    )
-                )
-            if not order.technician_id.user_id:
-                raise UserError(
-                    self.env._(
-                        "%(tech)s has no user account, so %(order)s cannot reach their phone: "
-                        "create a user for them first.",
-                        tech=order.technician_id.name,
-                        order=order.display_name,
-                    )
-                )
+        self._check_step("dispatch")
         self._write_state({"state": "dispatched", "date_dispatched": fields.Datetime.now()})
         self._notify_dispatch()
         return True
 
     def action_accept(self):
         """The technician confirms they will do the visit."""
-        self._check_state(("dispatched",), "accept")
-        self._check_assignee("accept")
+        self._check_step("accept")
         self._write_state({"state": "accepted", "date_accepted": fields.Datetime.now()})
         self._fsm_close_dispatch_activities()
         return True
 
     def action_start(self):
         """Work begins on site. A dispatched order is accepted on the way."""
-        self._check_state(("dispatched", "accepted"), "start")
-        self._check_assignee("start")
+        self._check_step("start")
         now = fields.Datetime.now()
         for order in self:
             vals = {"state": "in_progress", "date_started": now}
@@ -926,51 +1065,35 @@ class ServiceOrder(models.Model):
 
     def action_done(self):
         """Work is finished on site."""
-        for order in self:
-            if order.state in ("draft", "planned", "dispatched", "accepted"):
-                raise UserError(
-                    self.env._(
-                        "%s was never started: start the work before finishing it.",
-                        order.display_name,
-                    )
-                )
-        self._check_state(("in_progress",), "done")
-        self._check_assignee("done")
-        self._check_can_finish()
+        self._check_step("done")
         self._write_state({"state": "done", "date_finished": fields.Datetime.now()})
         self._fsm_send_service_report()
         return True
 
-    def _check_can_finish(self):
-        """Required checklist answers, and the client's signature when the
-        company requires one, must be there before an order is finished."""
-        self.checklist_ids.line_ids._raise_if_missing()
-        unsigned = self.filtered(lambda o: o.company_id.fsm_signature_required and not o.signature)
-        if unsigned:
-            raise UserError(
-                self.env._(
-                    "%s needs the client's signature before it can be finished.",
-                    ", ".join(unsigned.mapped("name")),
-                )
-            )
-
     def action_cancel(self):
-        self._check_coordinator("cancel")
-        self._check_state(("draft", "planned", "dispatched", "accepted", "in_progress"), "cancel")
+        self._check_step("cancel")
         self._write_state({"state": "cancelled"})
         self._fsm_close_dispatch_activities()
         return True
 
     def action_draft(self):
         """Reopen a cancelled order, or take a planned one back off the schedule."""
-        self._check_coordinator("draft")
-        self._check_state(("cancelled", "planned"), "draft")
+        self._check_step("draft")
         self._write_state({"state": "draft", "cancel_reason": False})
         return True
 
     # ------------------------------------------------------------------
     # notifications
     # ------------------------------------------------------------------
+    def _track_subtype(self, init_values):
+        """A state change is posted with that state's subtype (see
+        ``data/mail_message_subtype_data.xml``), so followers choose which
+        steps they hear of."""
+        self.ensure_one()
+        if "state" in init_values and self.state != "draft":
+            return self.env.ref(f"fsm_orders.mt_order_{self.state}")
+        return super()._track_subtype(init_values)
+
     def _notify_dispatch(self):
         activity_type = self.env.ref("fsm_orders.mail_activity_type_service_visit")
         for order in self:
@@ -1058,9 +1181,13 @@ class ServiceOrder(models.Model):
         self.ensure_one()
         return []
 
-    def _get_report_filename(self):
+    def _get_report_base_filename(self):
+        """The report's file name without extension: the report action's
+        ``print_report_name``, the one source for downloads from the backend,
+        the portal link and the copy stored on the order."""
         self.ensure_one()
-        return self.env._("Service report %s", self.name.replace("/", "-")) + ".pdf"
+        report = self.env.ref("fsm_orders.action_report_service_order").sudo()
+        return safe_eval(report.print_report_name, {"object": self, "time": safe_time})
 
     def _fsm_render_service_report(self):
         """Render the service report PDF and keep it on the order (the
@@ -1077,7 +1204,7 @@ class ServiceOrder(models.Model):
             )
             attachment = Attachment.create(
                 {
-                    "name": order.with_context(lang=lang)._get_report_filename(),
+                    "name": order.with_context(lang=lang)._get_report_base_filename() + ".pdf",
                     "raw": pdf,
                     "res_model": order._name,
                     "res_id": order.id,
@@ -1121,18 +1248,36 @@ class ServiceOrder(models.Model):
     def action_print_service_report(self):
         return self.env.ref("fsm_orders.action_report_service_order").report_action(self)
 
-    def _fsm_portal_sign(self, name, signature):
-        """Signature given in the portal for a finished order."""
+    def _fsm_portal_sign(self, name, signature, signer=None):
+        """Signature given in the portal for a finished order, by ``signer``
+        (the logged-in client, or the order's contact for a token link): the
+        note in the chatter is theirs. All or nothing: a refused signature
+        (not a picture, no name, already signed) raises and changes nothing."""
         self.ensure_one()
+        if self.state != "done":
+            raise UserError(self.env._("Only a finished service order can be signed here."))
         if self.is_signed:
             raise UserError(self.env._("%s is already signed.", self.name))
-        self.write({"signed_by": name, "signature": signature})
-        # the report module's write re-renders and emails the signed report
+        with self.env.cr.savepoint():
+            self.write({"signed_by": name, "signature": signature})
+        # the write re-renders and emails the signed report
         self.message_post(
             body=self.env._("Service report signed by %s in the portal.", name),
+            author_id=(signer or self.contact_id or self.partner_id).id,
             message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
+
+    def _portal_ensure_token(self):
+        """Minting the portal link needs write access on the order: a token
+        lets whoever holds it sign as the client."""
+        self.check_access("write")
+        return super(ServiceOrder, self.sudo())._portal_ensure_token()
+
+    def _sign_token(self, pid):
+        # sudo: anyone who may post on the order may notify its client with a
+        # signed link, without reading the token themselves
+        return super(ServiceOrder, self.sudo())._sign_token(pid)
 
     # ------------------------------------------------------------------
     # settlement
@@ -1158,26 +1303,13 @@ class ServiceOrder(models.Model):
 
     def action_create_invoice(self):
         """Build one customer invoice per order from its settlement lines."""
-        self._check_coordinator("invoice")
+        self._check_step("invoice")
         invoices = self.env["account.move"]
         for order in self:
-            if order.state != "done":
-                raise UserError(
-                    self.env._("%s is not done yet: only done orders are invoiced.", order.name)
-                )
-            if not order.is_billable:
-                raise UserError(self.env._("%s is not billable.", order.name))
-            if order.invoice_status == "invoiced":
-                raise UserError(self.env._("%s is already invoiced.", order.name))
-            lines = order._prepare_settlement_lines()
-            if not lines:
-                raise UserError(
-                    self.env._(
-                        "%s has nothing to invoice: no labour or parts were recorded.", order.name
-                    )
-                )
             vals = order._prepare_invoice_vals()
-            vals["invoice_line_ids"] = [fields.Command.create(line) for line in lines]
+            vals["invoice_line_ids"] = [
+                fields.Command.create(line) for line in order._prepare_settlement_lines()
+            ]
             invoice = self.env["account.move"].create(vals)
             order.invoice_ids = [fields.Command.link(invoice.id)]
             invoices |= invoice

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 from .service_checklist_template import ANSWER_TYPES
 
@@ -203,13 +203,13 @@ class ServiceOrderChecklistLine(models.Model):
             self.env["service.order.photo"]._check_upload(vals["value_photo"])
         return super().write(vals)
 
-    def _raise_if_missing(self):
-        """UserError listing the required questions left unanswered."""
+    def _get_missing_message(self):
+        """The required questions left unanswered, as the sentence that keeps
+        the order from being finished; False when none is missing."""
         missing = self.filtered(lambda ln: ln.is_required and not ln.is_answered)
-        if missing:
-            raise UserError(
-                self.env._(
-                    "Answer the required checklist questions before finishing:\n%s",
-                    "\n".join(f"• {ln.checklist_id.name}: {ln.name}" for ln in missing),
-                )
-            )
+        if not missing:
+            return False
+        return self.env._(
+            "Answer the required checklist questions before finishing:\n%s",
+            "\n".join(f"• {ln.checklist_id.name}: {ln.name}" for ln in missing),
+        )

@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 
 
 class ServiceWarning(models.Model):
@@ -26,19 +25,10 @@ class ServiceWarning(models.Model):
     )
     target_display = fields.Char("About", compute="_compute_target_display")
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        warnings = super().create(vals_list)
-        warnings._check_target()  # also when neither field was given
-        return warnings
-
-    @api.constrains("partner_id", "equipment_id")
-    def _check_target(self):
-        for warning in self:
-            if bool(warning.partner_id) == bool(warning.equipment_id):
-                raise ValidationError(
-                    self.env._("A warning is about either a client or site, or a machine.")
-                )
+    _one_target = models.Constraint(
+        "CHECK((partner_id IS NULL) != (equipment_id IS NULL))",
+        "A warning is about either a client or site, or a machine.",
+    )
 
     @api.depends("partner_id", "equipment_id")
     def _compute_target_display(self):

@@ -1,4 +1,5 @@
 from . import test_access
+from . import test_company
 from . import test_equipment
 from . import test_history
 from . import test_my_day
@@ -6,5 +7,7 @@ from . import test_notifications
 from . import test_onsite
 from . import test_portal_sign
 from . import test_report
+from . import test_rights
+from . import test_trail
 from . import test_validation
 from . import test_workflow

@@ -2,8 +2,13 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import pytz
+from lxml import etree
+from psycopg2 import IntegrityError
 
+from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase
+from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
@@ -28,6 +33,16 @@ class FsmWorldMixin:
         with self.assertRaises(exception) as cm:
             yield cm
         self.assertRegex(str(cm.exception), regex)
+
+    @contextmanager
+    def assertConstraintRefused(self, model, regex):
+        """A database CHECK refuses the change: what the user reads is the
+        constraint's message (Odoo answers it as a ValidationError), and the
+        savepoint rolls everything back."""
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError) as cm:
+            yield cm
+            self.env.flush_all()
+        self.assertRegex(self.env[model]._sql_error_to_message(cm.exception), regex)
 
     def _flush_tracking(self):
         """Write the chatter's tracking now, as a request's commit would."""
@@ -204,8 +219,77 @@ class FsmWorldMixin:
         return order
 
 
+def search_filter_domains(env, model, view_id=None):
+    """{filter name: domain} of a search view, as the web client reads them
+    (evaluated for ``env``'s user), so that tests use the view's own domains."""
+    arch = env[model].get_view(view_id, "search")["arch"]
+    return {
+        node.get("name"): safe_eval(node.get("domain"), {"uid": env.uid})
+        for node in etree.fromstring(arch).xpath("//filter[@domain]")
+    }
+
+
+def local_today_at(user, hour):
+    """A naive UTC datetime for ``hour`` o'clock today in ``user``'s zone."""
+    tz = pytz.timezone(user.tz or "UTC")
+    today = pytz.utc.localize(datetime.now()).astimezone(tz).date()
+    local = tz.localize(datetime.combine(today, datetime.min.time().replace(hour=hour)))
+    return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+
 class FsmCase(FsmWorldMixin, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_fsm_world()
+
+
+class CompanySeparationMixin:
+    """Acts as the coordinator of a second company on every model an addon
+    defines, and checks they see nothing of the first company's records.
+
+    An addon's test builds at least one record of each of its models in the
+    first company (``cls.company``), then calls
+    ``self._assert_other_company_sees_nothing("fsm_<addon>")``; a model with
+    no record there fails the test, so that a new model cannot slip by."""
+
+    @classmethod
+    def _setup_other_company(cls):
+        cls.company_other = cls.env["res.company"].create({"name": "Kaffeservice Polska"})
+        cls.user_coord_other = mail_new_test_user(
+            cls.env, login="coord_other", name="Ola Coordinator",
+            groups="fsm_orders.group_fsm_manager", company_id=cls.company_other.id,
+            company_ids=[(6, 0, cls.company_other.ids)],
+        )  # fmt: skip
+
+    def _suite_models(self, module):
+        return sorted(
+            name
+            for name, model_class in self.env.registry.items()
+            if name.startswith("service.")
+            and not model_class._abstract
+            and not model_class._transient
+            and model_class._original_module == module
+        )
+
+    def _assert_other_company_sees_nothing(self, module):
+        models = self._suite_models(module)
+        self.assertTrue(models, f"{module} defines service.* models")
+        for name in models:
+            with self.subTest(model=name):
+                Model = self.env[name].with_context(active_test=False)
+                self.assertIn("company_id", Model._fields, f"{name} has no company")
+                rules = self.env["ir.rule"].search(
+                    [("model_id.model", "=", name), ("global", "=", True)]
+                )
+                self.assertTrue(
+                    any("company_ids" in rule.domain_force for rule in rules),
+                    f"{name} has no multi-company rule",
+                )
+                first = Model.search([("company_id", "=", self.company.id)])
+                self.assertTrue(first, f"no {name} of the first company to test with")
+                other = Model.with_user(self.user_coord_other)
+                self.assertFalse(other.search([("id", "in", first.ids)]))
+                self.assertFalse(other.search_count([("id", "in", first.ids)]))
+                with self.assertRaises(AccessError):
+                    other.browse(first.ids[0]).read(["company_id"])

@@ -3,7 +3,7 @@ from odoo.tests import Form, tagged
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
-from .common import FsmCase
+from .common import FsmCase, search_filter_domains
 
 
 @tagged("post_install", "-at_install")
@@ -65,11 +65,7 @@ class TestAccess(FsmCase):
         action = self.env["ir.actions.act_window"]._for_xml_id("fsm_orders.action_service_order")
         self.assertIn("search_default_filter_my_teams", action["context"])
         Order = self.env["service.order"].with_user(self.user_coord_south)
-        my_teams = [
-            "|",
-            ("team_id.coordinator_id", "=", self.user_coord_south.id),
-            ("team_id", "=", False),
-        ]
+        my_teams = search_filter_domains(Order.env, "service.order")["filter_my_teams"]
         orders = Order.search(my_teams)
         self.assertIn(self.order_south, orders)
         self.assertNotIn(self.order_north, orders)

@@ -43,7 +43,7 @@ class TestEquipment(FsmCase):
         )
 
     def test_warranty_ending_before_it_starts_is_refused(self):
-        with self.assertRaisesRegex(ValidationError, "ends before it starts"):
+        with self.assertConstraintRefused("service.equipment", "cannot end before it starts"):
             self.machine_bar.write(
                 {"warranty_start": date(2026, 1, 1), "warranty_end": date(2025, 1, 1)}
             )
@@ -100,7 +100,9 @@ class TestEquipment(FsmCase):
             {"counter_id": counter.id, "date": "2026-03-01 10:00:00", "value": 10, "is_reset": True}
         )
         self.assertEqual(counter.last_value, 10)
-        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+        with self.assertConstraintRefused(
+            "service.equipment.counter.reading", "cannot be negative"
+        ):
             Reading.create(
                 {
                     "counter_id": counter.id,

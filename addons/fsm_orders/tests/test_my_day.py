@@ -1,18 +1,30 @@
-from datetime import timedelta
 from unittest.mock import patch
 from urllib.parse import parse_qs, urlparse
 
+from odoo.fields import Domain
 from odoo.tests import HttpCase, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.base_geolocalize.models.base_geocoder import BaseGeocoder as GeoCoder
 
-from .common import FsmCase, FsmWorldMixin
+from .common import FsmCase, FsmWorldMixin, local_today_at, search_filter_domains
 
 
-def _local_today_at(order_model, user, hour):
-    """A naive UTC datetime for ``hour`` o'clock today in ``user``'s zone."""
-    start, _end = order_model.with_user(user)._today_bounds()
-    return start + timedelta(hours=hour)
+def my_day_domain(env):
+    """What My day shows: the action's domain and its default filters, read
+    from the action and its search view as the web client reads them."""
+    action = env["ir.actions.act_window"]._for_xml_id("fsm_orders.action_my_day")
+    context = safe_eval(action["context"], {"uid": env.uid})
+    view = action["search_view_id"]
+    filters = search_filter_domains(
+        env, "service.order", view[0] if isinstance(view, (list, tuple)) else view
+    )
+    defaults = [
+        filters[key.removeprefix("search_default_")]
+        for key, value in context.items()
+        if key.startswith("search_default_") and value
+    ]
+    return Domain.AND([safe_eval(action["domain"], {"uid": env.uid}), *defaults])
 
 
 @tagged("post_install", "-at_install")
@@ -21,19 +33,19 @@ class TestMyDay(FsmCase):
         Order = self.env["service.order"]
         late = self._new_order(
             technician_id=self.tech_north.id,
-            scheduled_start=_local_today_at(Order, self.user_tech_north, 14),
+            scheduled_start=local_today_at(self.user_tech_north, 14),
         )
         early = self._new_order(
             client=self.client_bar,
             technician_id=self.tech_north.id,
-            scheduled_start=_local_today_at(Order, self.user_tech_north, 9),
+            scheduled_start=local_today_at(self.user_tech_north, 9),
         )
         tomorrow = self._new_order(
             technician_id=self.tech_north.id, scheduled_start=self.tomorrow_9
         )
         others = self._new_order(
             technician_id=self.tech_south.id,
-            scheduled_start=_local_today_at(Order, self.user_tech_south, 10),
+            scheduled_start=local_today_at(self.user_tech_south, 10),
         )
         (late | early | tomorrow | others).with_context(
             fsm_skip_client_notification=True
@@ -43,13 +55,8 @@ class TestMyDay(FsmCase):
         self.assertEqual(
             self.user_tech_north.action_id.id, action["id"], "technicians land on My day"
         )
-        as_tech = Order.with_user(self.user_tech_north).with_context(tz="Europe/Stockholm")
-        domain = [
-            ("technician_user_id", "=", self.user_tech_north.id),
-            ("state", "!=", "draft"),
-            ("is_today", "=", True),
-        ]
-        visits = as_tech.search(domain, order="scheduled_start, priority desc")
+        as_tech = Order.with_user(self.user_tech_north)
+        visits = as_tech.search(my_day_domain(as_tech.env), order="scheduled_start, priority desc")
         self.assertEqual(visits, early | late)
         self.assertEqual(visits[0], early)
         self.assertEqual(early.with_user(self.user_tech_north).visit_time_label, "09:00–10:00")
@@ -219,16 +226,15 @@ class TestMyDayTour(FsmWorldMixin, HttpCase):
         super().setUpClass()
         cls._setup_fsm_world()
         cls.user_tech_north.password = "tech_north"
-        Order = cls.env["service.order"]
         cls.order_first = cls._new_order(
             contact_id=cls.contact_cafe.id,
             technician_id=cls.tech_north.id,
-            scheduled_start=_local_today_at(Order, cls.user_tech_north, 9),
+            scheduled_start=local_today_at(cls.user_tech_north, 9),
         )
         cls.order_second = cls._new_order(
             client=cls.client_bar,
             technician_id=cls.tech_north.id,
-            scheduled_start=_local_today_at(Order, cls.user_tech_north, 13),
+            scheduled_start=local_today_at(cls.user_tech_north, 13),
         )
         (cls.order_first | cls.order_second).with_context(
             fsm_skip_client_notification=True
@@ -257,7 +263,7 @@ class TestCoordinatorTour(FsmWorldMixin, HttpCase):
         cls._new_order(
             technician_id=cls.tech_north.id,
             team_id=cls.team_north.id,
-            scheduled_start=cls.env["service.order"]._today_bounds()[0] + timedelta(hours=9),
+            scheduled_start=local_today_at(cls.user_coord_north, 9),
         )
 
     def test_coordinator_plans_in_every_view_and_dispatches_from_the_form(self):

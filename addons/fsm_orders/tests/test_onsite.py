@@ -152,7 +152,7 @@ class TestChecklists(OnSiteCase):
 
     def test_template_with_bad_range_or_no_choices_is_refused(self):
         Item = self.env["service.checklist.template.item"]
-        with self.assertRaisesRegex(ValidationError, "ends below its start"):
+        with self.assertConstraintRefused("service.checklist.template.item", "end below its start"):
             Item.create({"template_id": self.burrs.id, "name": "Temp", "answer_type": "number",
                          "has_range": True, "min_value": 95, "max_value": 90})  # fmt: skip
         with self.assertRaisesRegex(ValidationError, "Give the choices"):
@@ -240,8 +240,16 @@ class TestPhotosAndWarnings(OnSiteCase):
         self.assertNotIn("Dog", next_visit.warning_summary)
 
     def test_warning_must_say_what_it_is_about(self):
-        with self.assertRaisesRegex(ValidationError, "either a client or site, or a machine"):
+        with self.assertConstraintRefused(
+            "service.warning", "either a client or site, or a machine"
+        ):
             self.env["service.warning"].create({"name": "Floating"})
+        with self.assertConstraintRefused(
+            "service.warning", "either a client or site, or a machine"
+        ):
+            self.env["service.warning"].create(
+                {"name": "Both", "partner_id": self.site_cafe.id, "equipment_id": self.grinder.id}
+            )
 
 
 @tagged("post_install", "-at_install")

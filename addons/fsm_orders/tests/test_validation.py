@@ -28,11 +28,11 @@ class TestBadInput(FsmCase):
         )
 
     def test_negative_duration_is_refused(self):
-        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+        with self.assertConstraintRefused("service.order", "cannot be negative"):
             self._new_order(scheduled_start=self.tomorrow_9, scheduled_duration=-1)
 
     def test_window_closing_before_it_opens_is_refused(self):
-        with self.assertRaisesRegex(ValidationError, "closes before it opens"):
+        with self.assertConstraintRefused("service.order", "closes before it opens"):
             self._new_order(
                 window_start=self.tomorrow_9,
                 window_end=self.tomorrow_9 - timedelta(hours=2),
@@ -89,5 +89,5 @@ class TestBadInput(FsmCase):
     def test_finishing_before_starting_dates_are_refused(self):
         order = self._dispatched_order()
         order.action_start()
-        with self.assertRaisesRegex(ValidationError, "cannot finish before it started"):
+        with self.assertConstraintRefused("service.order", "cannot finish before it started"):
             order.sudo().write({"date_finished": order.date_started - timedelta(hours=1)})
