@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ServiceOrder(models.Model):
@@ -9,6 +9,22 @@ class ServiceOrder(models.Model):
     )
 
     request_task_ids = fields.One2many("service.request.task", "order_id", "Request tasks")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders.request_id._on_orders_created()
+        return orders
+
+    def write(self, vals):
+        """An order set on a request by hand counts as one made from it: the
+        request goes in progress, and closes with its last order."""
+        previous = self.request_id if "request_id" in vals else self.env["service.request"]
+        res = super().write(vals)
+        if "request_id" in vals:
+            self.request_id._on_orders_created()
+            (previous - self.request_id)._check_auto_close()
+        return res
 
     def action_done(self):
         res = super().action_done()

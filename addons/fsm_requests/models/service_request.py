@@ -98,6 +98,11 @@ class ServiceRequest(models.Model):
         tracking=True,
         help="From the type's deadline for this priority; can be set by hand.",
     )
+    is_deadline_manual = fields.Boolean(
+        "Deadline set by hand",
+        copy=False,
+        help="The deadline was set by hand: it no longer follows the type and priority.",
+    )
     expected_close_date = fields.Date("Expected closing")
     date_closed = fields.Datetime("Closed on", readonly=True, copy=False)
     is_overdue = fields.Boolean(
@@ -133,22 +138,41 @@ class ServiceRequest(models.Model):
                 "New request"
             )
 
-    @api.depends(
-        "date_registered",
-        "type_id",
-        "priority",
-        "type_id.sla_working_hours",
-        "company_id.resource_calendar_id",
-    )
+    @api.depends("date_registered", "type_id", "priority")
     def _compute_deadline(self):
+        """The deadline follows the type and priority while the request is
+        open and nobody set it by hand; a closed or cancelled request's
+        deadline, and a hand-set one, never change afterwards. (A change of
+        the type's hours or of its *In working hours* reaches the open
+        requests through ``service.request.type.write``.)"""
         for request in self:
-            start = request.date_registered or fields.Datetime.now()
-            hours = request._get_sla_hours()
-            calendar = request.company_id.resource_calendar_id
-            deadline = False
-            if request.type_id.sla_working_hours and calendar:
-                deadline = calendar.plan_hours(hours, start, compute_leaves=True)
-            request.deadline = deadline or start + timedelta(hours=hours)
+            if request.deadline and (
+                request.is_deadline_manual or request.state in ("closed", "cancelled")
+            ):
+                continue
+            request.deadline = request._get_sla_deadline()
+
+    def _get_sla_deadline(self):
+        """The deadline the request's type gives it for its priority."""
+        self.ensure_one()
+        start = self.date_registered or fields.Datetime.now()
+        hours = self._get_sla_hours()
+        calendar = self.company_id.resource_calendar_id
+        deadline = False
+        if self.type_id.sla_working_hours and calendar:
+            deadline = calendar.plan_hours(hours, start, compute_leaves=True)
+        return (deadline or start + timedelta(hours=hours)).replace(microsecond=0)
+
+    def _mark_hand_set_deadlines(self):
+        """A deadline written that differs from the type's is set by hand (the
+        form also sends the deadline it recomputed when the priority changed:
+        that one still follows the type)."""
+        for request in self:
+            manual = bool(request.deadline) and (
+                request.deadline.replace(microsecond=0) != request._get_sla_deadline()
+            )
+            if manual != request.is_deadline_manual:
+                request.is_deadline_manual = manual
 
     def _get_sla_hours(self):
         """Hours from registration to the deadline: the type's for this
@@ -305,6 +329,11 @@ class ServiceRequest(models.Model):
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("service.request") or "/"
         requests = super().create(vals_list)
+        requests.browse(
+            request.id
+            for request, vals in zip(requests, vals_list, strict=True)
+            if vals.get("deadline")
+        )._mark_hand_set_deadlines()
         for request in requests:
             if request.contact_id or request.partner_id:
                 request.message_subscribe(
@@ -316,7 +345,10 @@ class ServiceRequest(models.Model):
     def write(self, vals):
         if vals.get("caller_phone"):
             self.env["res.partner"]._fsm_normalize_phone(vals["caller_phone"])
-        return super().write(vals)
+        res = super().write(vals)
+        if "deadline" in vals:
+            self._mark_hand_set_deadlines()
+        return res
 
     # ------------------------------------------------------------------
     # mail gateway
@@ -406,7 +438,7 @@ class ServiceRequest(models.Model):
     # workflow
     # ------------------------------------------------------------------
     def _check_desk(self):
-        if not (self.env.su or self.env.user.has_group("fsm_orders.group_fsm_coordinator")):
+        if not self.env["service.order"]._is_coordinator():
             raise UserError(self.env._("Only the service desk (coordinators) can do this."))
 
     def action_open(self):
@@ -479,8 +511,13 @@ class ServiceRequest(models.Model):
         }
 
     def _on_orders_created(self):
-        self.filtered(lambda r: r.state in ("new", "open")).write({"state": "in_progress"})
-        self._notify_client("orders")
+        """Orders were made for these requests, by *Create orders* or by
+        setting the request on an order: the work is under way, and the
+        client is told. A closed request (an old visit filed under it) stays
+        closed."""
+        active = self.filtered(lambda r: r.state in ("new", "open", "in_progress"))
+        active.filtered(lambda r: r.state != "in_progress").write({"state": "in_progress"})
+        active._notify_client("orders")
 
     def _check_auto_close(self):
         """Close requests whose orders are all finished (at least one done)."""
@@ -534,7 +571,11 @@ class ServiceRequest(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _call_center_card(self, number):
-        """The caller's client card: who they are, their open requests and orders."""
+        """The caller's client card: who they are, their open requests and orders.
+
+        The caller is looked for among clients and their contacts only
+        (``res.partner._fsm_caller_domain``): a colleague's number, a technician's
+        say, is an unknown caller. An invalid ``number`` is a ValidationError."""
         partners = self.env["res.partner"]._fsm_find_by_phone(number)
         client = partners[:1].commercial_partner_id
         open_requests = (

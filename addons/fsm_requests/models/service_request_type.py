@@ -40,6 +40,29 @@ class ServiceRequestType(models.Model):
     with_orders_30_count = fields.Integer("Became orders in 30 days", compute="_compute_dashboard")
     avg_hours_to_close = fields.Float("Hours to close (30 days)", compute="_compute_dashboard")
 
+    SLA_FIELDS = ("sla_hours_low", "sla_hours_normal", "sla_hours_high", "sla_hours_urgent")
+
+    def write(self, vals):
+        """New hours, or *In working hours* toggled, give the open requests of
+        the type whose deadline follows it a new deadline; closed and hand-set
+        ones keep theirs."""
+        res = super().write(vals)
+        if set(vals) & {*self.SLA_FIELDS, "sla_working_hours"}:
+            # sudo: a shared type's requests of every company follow it
+            requests = (
+                self.env["service.request"]
+                .sudo()
+                .search(
+                    [
+                        ("type_id", "in", self.ids),
+                        ("state", "not in", ("closed", "cancelled")),
+                        ("is_deadline_manual", "=", False),
+                    ]
+                )
+            )
+            self.env.add_to_compute(requests._fields["deadline"], requests)
+        return res
+
     def _compute_dashboard(self):
         """Service desk figures per type, in a few grouped queries."""
         Request = self.env["service.request"]

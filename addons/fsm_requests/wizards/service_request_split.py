@@ -58,7 +58,6 @@ class ServiceRequestSplit(models.TransientModel):
         orders = self.env["service.order"].create(vals_list)
         for line, order in zip(self.line_ids, orders, strict=True):
             line.task_ids.with_context(fsm_task_sync=True).write({"order_id": order.id})
-        request._on_orders_created()
         if len(orders) == 1:
             return {
                 "type": "ir.actions.act_window",

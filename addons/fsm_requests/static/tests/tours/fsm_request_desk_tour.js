@@ -62,7 +62,12 @@ registry.category("web_tour.tours").add("fsm_request_desk_tour", {
         },
         {
             content: "The order is open, made from the request",
-            trigger: '.o_form_view .o_field_widget[name="request_id"]:contains("SR/")',
+            trigger: '.o_form_view .o_field_widget[name="request_id"] input',
+            run() {
+                if (!this.anchor.value.startsWith("SR/")) {
+                    throw new Error(`The order's request reads "${this.anchor.value}"`);
+                }
+            },
         },
     ],
 });
