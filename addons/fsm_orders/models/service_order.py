@@ -211,20 +211,22 @@ class ServiceOrder(models.Model):
     cancel_reason = fields.Char("Cancellation reason", copy=False, tracking=True)
 
     # --- what the current user may do: the buttons, from the checks the steps raise
-    can_plan = fields.Boolean(compute="_compute_can_steps")
-    can_dispatch = fields.Boolean(compute="_compute_can_steps")
-    can_accept = fields.Boolean(compute="_compute_can_steps")
-    can_start = fields.Boolean(compute="_compute_can_steps")
-    can_finish = fields.Boolean(compute="_compute_can_steps")
-    can_cancel = fields.Boolean(compute="_compute_can_steps")
-    can_reset = fields.Boolean(compute="_compute_can_steps")
-    can_create_invoice = fields.Boolean(compute="_compute_can_steps")
+    can_plan = fields.Boolean(compute="_compute_can_steps", export_string_translation=False)
+    can_dispatch = fields.Boolean(compute="_compute_can_steps", export_string_translation=False)
+    can_accept = fields.Boolean(compute="_compute_can_steps", export_string_translation=False)
+    can_start = fields.Boolean(compute="_compute_can_steps", export_string_translation=False)
+    can_finish = fields.Boolean(compute="_compute_can_steps", export_string_translation=False)
+    can_cancel = fields.Boolean(compute="_compute_can_steps", export_string_translation=False)
+    can_reset = fields.Boolean(compute="_compute_can_steps", export_string_translation=False)
+    can_create_invoice = fields.Boolean(
+        compute="_compute_can_steps", export_string_translation=False
+    )
     finish_blocked_reason = fields.Char(
         "Before finishing",
         compute="_compute_can_steps",
         help="What keeps the order in progress from being finished by the current user.",
     )
-    can_sign = fields.Boolean(compute="_compute_can_sign")
+    can_sign = fields.Boolean(compute="_compute_can_sign", export_string_translation=False)
     is_report_locked = fields.Boolean(
         "Report locked",
         compute="_compute_is_report_locked",

@@ -192,7 +192,7 @@ class CallCenterController(http.Controller):
         """(values, None), or (None, the error response) for a refused key or body."""
         env = request.env
         # Only the service desk answers calls: another user's key learns nothing.
-        if not env.user.has_group("fsm_orders.group_fsm_coordinator"):
+        if not env["service.order"]._is_coordinator():
             return None, self._error(
                 env._("This API key does not belong to the service desk."), 403
             )

@@ -53,7 +53,7 @@ class ServiceDeskStatistics(models.TransientModel):
         """The period as UTC datetimes: from the user's midnight on date_from
         to the user's midnight after date_to."""
         self.ensure_one()
-        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        tz = self.env.tz
         start = tz.localize(datetime.combine(self.date_from, time.min))
         stop = tz.localize(datetime.combine(self.date_to + timedelta(days=1), time.min))
         return (
