@@ -2,7 +2,7 @@
     "name": "Field Service: Service Orders",
     "summary": "Service orders, clients' sites and equipment, teams and "
     "technicians' day on the phone",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Services/Field Service",
     "license": "LGPL-3",
     "author": "Field Service Suite contributors",

@@ -2,7 +2,7 @@ import logging
 import time
 from urllib.parse import urlencode
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.fields import Domain
 
 _logger = logging.getLogger(__name__)
@@ -24,12 +24,39 @@ class ResPartner(models.Model):
     service_site_count = fields.Integer(compute="_compute_fsm_counts", string="Sites")
     service_document_count = fields.Integer(compute="_compute_fsm_counts", string="Documents")
     service_warning_ids = fields.One2many("service.warning", "partner_id", "Service warnings")
+    fsm_technician_user_ids = fields.Many2many(
+        "res.users",
+        "service_client_technician_rel",
+        "partner_id",
+        "user_id",
+        string="Served by",
+        compute="_compute_fsm_technician_user_ids",
+        store=True,
+        help="Users of the technicians who have or had an order of this client: the record "
+        "rules let them read the client's orders and machines.",
+    )
     fsm_geo_pending = fields.Boolean(
         "Waiting for geolocation",
         copy=False,
         index=True,
         help="The site's address changed: a scheduled job looks up its coordinates.",
     )
+
+    @api.depends("service_order_ids.technician_user_id")
+    def _compute_fsm_technician_user_ids(self):
+        """One grouped query for all the clients computed (archived orders count:
+        their technician served the client)."""
+        served = dict(
+            self.env["service.order"]
+            .with_context(active_test=False)
+            ._read_group(
+                [("commercial_partner_id", "in", self.ids), ("technician_user_id", "!=", False)],
+                ["commercial_partner_id"],
+                ["technician_user_id:array_agg_distinct"],
+            )
+        )
+        for partner in self:
+            partner.fsm_technician_user_ids = [Command.set(served.get(partner, []))]
 
     def _compute_fsm_counts(self):
         """Orders, machines and their files per client, in three grouped queries

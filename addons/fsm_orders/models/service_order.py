@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import format_datetime, format_list
+from odoo.tools import SQL, format_datetime, format_list
 from odoo.tools.image import base64_to_image
 from odoo.tools.safe_eval import safe_eval, time as safe_time
 
@@ -73,6 +73,18 @@ class ServiceOrder(models.Model):
         "service.client.notify.mixin",
     ]
     _order = "priority desc, scheduled_start, id desc"
+    # the lists' order: the first page is read from an index, not sorted from the
+    # whole table; the open orders (the coordinator's default filter) have their own
+    _list_order_idx = models.Index("(priority DESC, scheduled_start, id DESC)")
+    _open_list_order_idx = models.Index(
+        "(priority DESC, scheduled_start, id DESC) WHERE state NOT IN ('done', 'cancelled')"
+    )
+    # the technician's record rule: their own orders by client, and the orders of
+    # the clients they serve counted from the index alone
+    _technician_client_idx = models.Index("(technician_user_id, commercial_partner_id)")
+    _client_company_active_idx = models.Index(
+        "(commercial_partner_id, company_id) WHERE active IS TRUE"
+    )
     _check_company_auto = True
     _mail_post_access = "read"
 
@@ -159,12 +171,17 @@ class ServiceOrder(models.Model):
         check_company=True,
         domain="[('is_technician', '=', True)]",
     )
+    fsm_client_served = fields.Boolean(
+        "Client served by me",
+        compute="_compute_fsm_client_served",
+        search="_search_fsm_client_served",
+        help="The current user is, or was, the technician of an order of this client.",
+    )
     technician_user_id = fields.Many2one(
         "res.users",
         string="Technician user",
         related="technician_id.user_id",
-        store=True,
-        index=True,
+        store=True,  # indexed by _technician_client_idx, whose first column it is
     )
 
     # --- what ------------------------------------------------------------
@@ -189,6 +206,7 @@ class ServiceOrder(models.Model):
         compute="_compute_scheduled_end",
         inverse="_inverse_scheduled_end",
         store=True,
+        index=True,
         copy=False,
     )
     window_start = fields.Datetime(
@@ -528,11 +546,40 @@ class ServiceOrder(models.Model):
         for order in self:
             order.is_report_locked = order in locked
 
+    @api.depends("commercial_partner_id.fsm_technician_user_ids")
+    @api.depends_context("uid")
+    def _compute_fsm_client_served(self):
+        for order in self:
+            served = order.commercial_partner_id.fsm_technician_user_ids
+            order.fsm_client_served = self.env.uid in served.ids
+
+    def _search_fsm_client_served(self, operator, value):
+        """``commercial_partner_id IN (clients of the current user)``: a plain
+        subquery on the stored relation, which the planner estimates well (a
+        path in a record rule becomes a join whose estimate makes PostgreSQL
+        read all of a technician's orders to sort the first page of them)."""
+        if operator not in ("in", "not in", "=", "!="):
+            return NotImplemented
+        served_by = self.env["res.partner"]._fields["fsm_technician_user_ids"]
+        served = SQL(
+            "SELECT partner_id FROM %s WHERE user_id = %s",
+            SQL.identifier(served_by.relation),
+            self.env.uid,
+            to_flush=served_by,
+        )
+        domain = Domain("commercial_partner_id", "any!", served)
+        values = {value} if isinstance(value, bool) else set(value)
+        positive = (True in values) == (operator in ("in", "="))
+        return domain if positive else ~domain
+
     @api.depends("equipment_ids", "location_id", "scheduled_start")
     def _compute_previous_visits(self):
         """Earlier done visits on the same machines (or site when no machine),
-        newest first, five at most; one query for all the orders computed,
-        and for a single order (its form) only the five it shows are read."""
+        newest first, five at most. A single order (its form) reads only the
+        five it shows; several (My day's cards) read their machines' and their
+        sites' histories in one search each: one search ORing both makes
+        PostgreSQL read every done order of the firm."""
+        done = Domain("state", "=", "done")
         if len(self) == 1:
             where = (
                 Domain("equipment_ids", "in", self.equipment_ids.ids)
@@ -541,7 +588,7 @@ class ServiceOrder(models.Model):
             )
             history = (
                 self.search(
-                    Domain("state", "=", "done") & where & Domain("id", "not in", self._origin.ids),
+                    done & where & Domain("id", "not in", self._origin.ids),
                     order="date_finished desc",
                     limit=5,
                 )
@@ -549,14 +596,16 @@ class ServiceOrder(models.Model):
                 else self.browse()
             )
         else:
-            history = self.search(
-                Domain("state", "=", "done")
-                & (
-                    Domain("equipment_ids", "in", self.equipment_ids.ids)
-                    | Domain("location_id", "in", self.location_id.ids)
-                ),
-                order="date_finished desc",
-            )
+            with_machines = self.filtered("equipment_ids")
+            sites = (self - with_machines).location_id
+            history = self.browse()
+            if with_machines:
+                history |= self.search(
+                    done & Domain("equipment_ids", "in", with_machines.equipment_ids.ids)
+                )
+            if sites:
+                history |= self.search(done & Domain("location_id", "in", sites.ids))
+            history = history.sorted("date_finished", reverse=True)
         for order in self:
             if order.equipment_ids:
                 previous = history.filtered(lambda v, e=order.equipment_ids: v.equipment_ids & e)

@@ -24,6 +24,22 @@ class TestAccess(FsmCase):
         self.assertIn(old_visit, Order.search([]))
         old_visit.with_user(self.user_tech_south).read(["name", "work_summary"])
 
+    def test_serving_a_client_opens_its_history_and_handing_it_over_closes_it(self):
+        """The rule reads the clients a technician served from a stored
+        relation: it follows assignments at once."""
+        old_visit = self._new_order(client=self.client_bar)
+        as_anna = self.env["service.order"].with_user(self.user_tech_north)
+        self.assertNotIn(old_visit, as_anna.search([]))
+        visit = self._dispatched_order(self.tech_north, client=self.client_bar)
+        self.assertIn(old_visit, as_anna.search([]))
+        self.assertIn(self.machine_bar, self.env["service.equipment"].with_user(
+            self.user_tech_north).search([]))  # fmt: skip
+        visit.technician_id = self.tech_south
+        self.assertNotIn(old_visit, as_anna.search([]))
+        self.assertNotIn(visit, as_anna.search([]))
+        with self.assertRaises(AccessError):
+            old_visit.with_user(self.user_tech_north).read(["name"])
+
     def test_technician_opens_every_form_their_order_links_to(self):
         """Each form loads as the technician's browser loads it (every field
         of the view): the order, its machine, its client and its site."""
