@@ -27,6 +27,7 @@ refuses to run as root.
 """
 
 import argparse
+import collections
 import contextlib
 import glob
 import os
@@ -599,20 +600,26 @@ def bench(args):
         )  # fmt: skip
         for script in scripts:
             log(f"benchmark {script.name}")
+            # figures are printed as they come: a run at scale takes minutes
+            printed, crashed, rest = 0, False, collections.deque(maxlen=60)
             with open(script) as stdin:
-                out = subprocess.run(
+                proc = subprocess.Popen(
                     [*odoo.cmd, "shell", *base[len(odoo.cmd) :], "--no-http",
                      "--log-level=warn"],
-                    stdin=stdin, capture_output=True, text=True, errors="replace", check=False,
-                    env={**os.environ, **cluster.env()},
+                    stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                    errors="replace", env={**os.environ, **cluster.env()},
                 )  # fmt: skip
-            lines = [ln[6:] for ln in out.stdout.splitlines() if ln.startswith("BENCH ")]
-            for line in lines:
-                print(line)
-            text = out.stdout + out.stderr
-            if "Traceback (most recent call last)" in text or not lines:
+                for line in proc.stdout:
+                    if line.startswith("BENCH "):
+                        print(line[6:], end="", flush=True)
+                        printed += 1
+                    else:
+                        rest.append(line)
+                        crashed |= "Traceback (most recent call last)" in line
+                proc.wait()
+            if crashed or not printed:
                 failures.append(script.name)
-                print(text[-3000:])
+                print("".join(rest))
     finally:
         cluster.stop()
         shutil.rmtree(workdir, ignore_errors=True)
