@@ -607,7 +607,8 @@ def bench(args):
                     [*odoo.cmd, "shell", *base[len(odoo.cmd) :], "--no-http",
                      "--log-level=warn"],
                     stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                    errors="replace", env={**os.environ, **cluster.env()},
+                    errors="replace",
+                    env={**os.environ, **cluster.env(), "PYTHONUNBUFFERED": "1"},
                 )  # fmt: skip
                 for line in proc.stdout:
                     if line.startswith("BENCH "):
