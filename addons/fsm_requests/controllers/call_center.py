@@ -10,14 +10,17 @@ Every answer of this module is JSON; an error is ``{"error": "..."}`` with statu
 
 * 400: the body is not a JSON object (malformed, nested too deeply, no
   Content-Length, or larger than ``MAX_BODY_BYTES``);
-* 401: the API key is wrong (Odoo's own ``auth='bearer'`` answers it, before any
-  code here runs, with its own response);
+* 401: the API key is missing or wrong (Odoo's ``auth='bearer'`` refuses it before
+  any code here runs; ``ir.http._handle_error`` turns its answer into JSON);
 * 403: the key's user is not on the service desk;
 * 404: ``/request`` for a call never reported to ``/incoming``;
+* 405: any method but POST (checked here, not by the route's ``methods``, whose
+  refusal Odoo answers as a page before any module can shape it);
 * 409: a conflict with what is recorded (a call id reported from another number,
   a second request with another title for the same call);
 * 422: valid JSON, invalid values (a wrong type, too long, blank, unknown priority,
-  not a phone number, not an http(s) address).
+  not a phone number, not an http(s) address);
+* 500: a fault of ours, logged by Odoo; the answer says no more than that.
 
 An error message never echoes a long input back: it quotes at most its start.
 """
@@ -25,9 +28,11 @@ An error message never echoes a long input back: it quotes at most its start.
 import json
 from dataclasses import dataclass
 
+from werkzeug.exceptions import HTTPException, Unauthorized
+
 from odoo import fields, http
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
-from odoo.http import request
+from odoo.exceptions import AccessDenied, AccessError, MissingError, UserError, ValidationError
+from odoo.http import SessionExpiredException, request
 from odoo.tools.translate import LazyTranslate
 
 from ..models.res_partner import PHONE_MAX_LENGTH, quote_prefix
@@ -38,6 +43,31 @@ from ..models.service_request_call import CALL_REF_MAX_LENGTH, RECORDING_URL_MAX
 MAX_BODY_BYTES = 2 * 1024 * 1024
 
 _lt = LazyTranslate(__name__)
+
+CALL_CENTER_PREFIX = "/fsm/call-center/"
+
+
+def error_response(exception):
+    """The JSON answer to an exception Odoo raised around an endpoint of this
+    module (authentication, a fault): the same ``{"error": ...}`` shape as the
+    endpoints' own refusals, never an HTML page or a traceback. In English, as
+    Odoo's own authentication messages: the transaction may be broken here, so
+    nothing is read from the database."""
+    headers = {}
+    if isinstance(exception, HTTPException) and exception.code:
+        status = exception.code
+        message = exception.description or exception.name
+        if isinstance(exception, Unauthorized):
+            headers = {
+                key: value for key, value in exception.get_headers()
+                if key.lower() == "www-authenticate"
+            }  # fmt: skip
+    elif isinstance(exception, (AccessDenied, SessionExpiredException)):
+        status, message = 401, "Use a valid API key as a Bearer Authorization header."
+    else:
+        status, message = 500, "Internal error: nothing was recorded. Try again later."
+    return request.make_json_response({"error": message}, status=status, headers=headers)
+
 
 # What a value of the wrong type is called in an error message, and what was expected.
 JSON_TYPE_NAMES = {
@@ -191,6 +221,10 @@ class CallCenterController(http.Controller):
     def _parse(self, schema):
         """(values, None), or (None, the error response) for a refused key or body."""
         env = request.env
+        if request.httprequest.method != "POST":
+            response = self._error(env._("Send this call as POST."), 405)
+            response.headers["Allow"] = "POST"
+            return None, response
         # Only the service desk answers calls: another user's key learns nothing.
         if not env["service.order"]._is_coordinator():
             return None, self._error(
@@ -217,9 +251,7 @@ class CallCenterController(http.Controller):
         except UserError as exc:
             return None, self._error(exc.args[0], 409)
 
-    @http.route(
-        "/fsm/call-center/incoming", type="http", auth="bearer", methods=["POST"], csrf=False
-    )
+    @http.route("/fsm/call-center/incoming", type="http", auth="bearer", csrf=False)
     def incoming_call(self):
         values, error = self._parse(INCOMING_SCHEMA)
         if error:
@@ -232,9 +264,7 @@ class CallCenterController(http.Controller):
         )
         return error or request.make_json_response(card)
 
-    @http.route(
-        "/fsm/call-center/request", type="http", auth="bearer", methods=["POST"], csrf=False
-    )
+    @http.route("/fsm/call-center/request", type="http", auth="bearer", csrf=False)
     def register_request(self):
         values, error = self._parse(REQUEST_SCHEMA)
         if error:

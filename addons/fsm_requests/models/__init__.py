@@ -1,3 +1,4 @@
+from . import ir_http
 from . import res_partner
 from . import service_request_type
 from . import service_request

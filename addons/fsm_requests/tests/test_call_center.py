@@ -1,6 +1,8 @@
 import json
+from unittest.mock import patch
 
 from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.sms.tests.common import MockSMS
 
@@ -121,9 +123,42 @@ class TestCallCenter(RequestWorldMixin, MockSMS):
             ("/fsm/call-center/request", {"call_id": "C-5", "title": "spam"}),
         ):
             response = self._post(path, payload, key="not-a-key")
-            self.assertEqual(response.status_code, 401)
+            self.assertJsonError(response, 401)
+            self.assertIn("bearer", response.headers["WWW-Authenticate"].lower())
+            no_key = self.url_open(
+                path, data=json.dumps(payload), headers={"Content-Type": "application/json"}
+            )
+            self.assertJsonError(no_key, 401, "API Key")
         self.assertEqual(self.env["service.request.call"].search_count([]), calls_before)
         self.assertEqual(self.env["service.request"].search_count([]), requests_before)
+
+    def test_other_methods_get_405_in_json(self):
+        for path in (INCOMING, REQUEST):
+            for method in ("GET", "PUT", "DELETE"):
+                response = self.url_open(
+                    path, method=method, headers={"Authorization": f"Bearer {self.key}"}
+                )
+                self.assertJsonError(response, 405, "POST")
+                self.assertEqual(response.headers["Allow"], "POST")
+
+    def test_a_fault_answers_500_in_json_without_traceback_and_records_nothing(self):
+        Call = self.registry["service.request.call"]
+
+        def broken(self, *args):
+            self.create({"call_ref": "C-FAULT", "number": "070-123 45 67"})
+            raise RuntimeError("secret internals")
+
+        calls_before = self.env["service.request.call"].search_count([])
+        with (
+            patch.object(Call, "_fsm_register_incoming", broken),
+            mute_logger("odoo.http"),
+        ):
+            response = self._post(INCOMING, {"number": "070-123 45 67", "call_id": "C-FAULT"})
+        error = self.assertJsonError(response, 500, "nothing was recorded")
+        self.assertNotIn("secret", response.text)
+        self.assertNotIn("Traceback", response.text)
+        self.assertNotIn("secret", error)
+        self.assertEqual(self.env["service.request.call"].search_count([]), calls_before)
 
     def test_key_of_a_technician_gets_403_and_learns_nothing(self):
         key = (
