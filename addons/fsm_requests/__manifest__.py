@@ -1,7 +1,7 @@
 {
     "name": "Field Service: Service Desk",
     "summary": "Service requests from phone, email and call center, split into service orders",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Services/Field Service",
     "license": "LGPL-3",
     "author": "Field Service Suite contributors",

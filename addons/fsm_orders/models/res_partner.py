@@ -11,6 +11,12 @@ _logger = logging.getLogger(__name__)
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    is_service_client = fields.Boolean(
+        "Service client",
+        copy=False,
+        help="Listed in Field Service's Clients. Set by itself when the firm takes an order, "
+        "a machine or a request for this partner; set or clear it by hand.",
+    )
     service_order_ids = fields.One2many(
         "service.order", "commercial_partner_id", string="Service orders (client)"
     )
@@ -108,6 +114,15 @@ class ResPartner(models.Model):
             & Domain("res_id", "in", [res_id for ids in by_client.values() for res_id in ids])
             for model, by_client in ids_by_model.items()
         )
+
+    def _fsm_mark_as_clients(self):
+        """The commercial partners of ``self`` become service clients: called
+        when an order, a machine, a request (or, in later addons, a contract)
+        is recorded for them, so that Clients lists the partners the firm
+        serves and not every contact. Cleared only by hand."""
+        clients = self.commercial_partner_id.filtered(lambda p: not p.is_service_client)
+        # sudo: bookkeeping implied by the record the user was allowed to create
+        clients.sudo().write({"is_service_client": True})
 
     # ------------------------------------------------------------------
     # sites

@@ -204,11 +204,14 @@ class ServiceEquipment(models.Model):
             if vals.get("partner_id") and not vals.get("location_id"):
                 vals["location_id"] = vals["partner_id"]
         records = super().create(vals_list)
+        records.partner_id._fsm_mark_as_clients()
         records.location_id._fsm_ensure_geolocation()
         return records
 
     def write(self, vals):
         res = super().write(vals)
+        if vals.get("partner_id"):
+            self.partner_id._fsm_mark_as_clients()
         if vals.get("location_id"):
             self.location_id._fsm_ensure_geolocation()
         return res

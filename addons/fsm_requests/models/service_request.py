@@ -36,7 +36,14 @@ class ServiceRequest(models.Model):
     _rec_names_search = ["name", "title"]
     _check_company_auto = True
 
-    name = fields.Char("Number", required=True, copy=False, readonly=True, default="/", index=True)
+    name = fields.Char(
+        "Number",
+        required=True,
+        copy=False,
+        readonly=True,
+        default=lambda self: self.env._("New"),
+        index=True,
+    )
     title = fields.Char(required=True, tracking=True)
     description = fields.Html()
     company_id = fields.Many2one(
@@ -133,7 +140,7 @@ class ServiceRequest(models.Model):
     @api.depends("name", "title")
     def _compute_display_name(self):
         for request in self:
-            number = request.name if request.name and request.name != "/" else ""
+            number = request.name if request.id else ""
             request.display_name = " · ".join(filter(None, [number, request.title])) or self.env._(
                 "New request"
             )
@@ -326,9 +333,10 @@ class ServiceRequest(models.Model):
         for vals in vals_list:
             if vals.get("caller_phone"):
                 self.env["res.partner"]._fsm_normalize_phone(vals["caller_phone"])
-            if vals.get("name", "/") == "/":
+            if vals.get("name") in (None, False, "", "/", self.env._("New")):
                 vals["name"] = self.env["ir.sequence"].next_by_code("service.request") or "/"
         requests = super().create(vals_list)
+        requests.partner_id._fsm_mark_as_clients()
         requests.browse(
             request.id
             for request, vals in zip(requests, vals_list, strict=True)
@@ -346,6 +354,8 @@ class ServiceRequest(models.Model):
         if vals.get("caller_phone"):
             self.env["res.partner"]._fsm_normalize_phone(vals["caller_phone"])
         res = super().write(vals)
+        if vals.get("partner_id"):
+            self.partner_id._fsm_mark_as_clients()
         if "deadline" in vals:
             self._mark_hand_set_deadlines()
         return res
