@@ -2,7 +2,7 @@
     "name": "Field Service: Service Orders",
     "summary": "Service orders, clients' sites and equipment, teams and "
     "technicians' day on the phone",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Services/Field Service",
     "license": "LGPL-3",
     "author": "Field Service Suite contributors",
@@ -36,6 +36,7 @@
         "views/hr_employee_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/service_dashboard_views.xml",
         "views/menus.xml",
         "views/client_message_views.xml",
     ],
@@ -48,6 +49,7 @@
     "assets": {
         "web.assets_backend": [
             "fsm_orders/static/src/scss/fsm_orders.scss",
+            "fsm_orders/static/src/dashboard/*",
         ],
         "web.assets_tests": [
             "fsm_orders/static/tests/tours/*.js",

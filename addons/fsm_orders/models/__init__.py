@@ -8,6 +8,7 @@ from . import service_equipment_category
 from . import service_equipment
 from . import service_equipment_counter
 from . import service_checklist_template
+from . import service_dashboard
 from . import service_client_notify_mixin
 from . import service_order
 from . import service_order_checklist

@@ -43,6 +43,10 @@ WORKFLOW_STEPS = {
     "invoice": (("done",), True),
 }
 # The button field that shows each step (computed from the same check the step raises).
+# Up to this many orders, each reads its five previous visits on its own
+# (see ServiceOrder._compute_previous_visits).
+PREVIOUS_VISITS_PER_ORDER_MAX = 20
+
 STEP_FIELDS = {
     "plan": "can_plan",
     "dispatch": "can_dispatch",
@@ -89,7 +93,12 @@ class ServiceOrder(models.Model):
     _mail_post_access = "read"
 
     name = fields.Char(
-        "Reference", required=True, copy=False, readonly=True, default="/", index="trigram"
+        "Reference",
+        required=True,
+        copy=False,
+        readonly=True,
+        default=lambda self: self.env._("New"),
+        index="trigram",
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -460,10 +469,11 @@ class ServiceOrder(models.Model):
         """In the planning views an order reads "SO/2026/00031 · Café Norr AB"."""
         show_client = self.env.context.get("fsm_show_client")
         for order in self:
+            name = order.name if order.id else self.env._("New")
             if show_client and order.partner_id:
-                order.display_name = f"{order.name} · {order.partner_id.name}"
+                order.display_name = f"{name} · {order.partner_id.name}"
             else:
-                order.display_name = order.name
+                order.display_name = name
 
     @api.depends("scheduled_start", "scheduled_end")
     @api.depends_context("tz", "uid")
@@ -529,6 +539,8 @@ class ServiceOrder(models.Model):
         for order in self:
             for step, fname in STEP_FIELDS.items():
                 order[fname] = not order._get_step_refusal(step)
+            # an order not saved yet has nothing to cancel (the form discards it)
+            order.can_cancel = order.can_cancel and bool(order._origin.id)
             order.finish_blocked_reason = (
                 order._get_step_refusal("done") if order.state == "in_progress" else False
             )
@@ -575,37 +587,43 @@ class ServiceOrder(models.Model):
     @api.depends("equipment_ids", "location_id", "scheduled_start")
     def _compute_previous_visits(self):
         """Earlier done visits on the same machines (or site when no machine),
-        newest first, five at most. A single order (its form) reads only the
-        five it shows; several (My day's cards) read their machines' and their
-        sites' histories in one search each: one search ORing both makes
-        PostgreSQL read every done order of the firm."""
+        newest first, five at most.
+
+        A few orders (a form, My day's cards) read five visits each, with one
+        small indexed search per order: a machine serviced for years has
+        hundreds of visits, and reading them all to keep five is what grows
+        with the firm's history. Many orders (a list of 80) read their
+        machines' and their sites' histories in one search each instead: one
+        search ORing both makes PostgreSQL read every done order of the firm."""
         done = Domain("state", "=", "done")
-        if len(self) == 1:
-            where = (
-                Domain("equipment_ids", "in", self.equipment_ids.ids)
-                if self.equipment_ids
-                else Domain("location_id", "=", self.location_id.id)
-            )
-            history = (
-                self.search(
-                    done & where & Domain("id", "not in", self._origin.ids),
-                    order="date_finished desc",
-                    limit=5,
+        if len(self) <= PREVIOUS_VISITS_PER_ORDER_MAX:
+            for order in self:
+                where = (
+                    Domain("equipment_ids", "in", order.equipment_ids.ids)
+                    if order.equipment_ids
+                    else Domain("location_id", "=", order.location_id.id)
                 )
-                if self.equipment_ids or self.location_id
-                else self.browse()
-            )
-        else:
-            with_machines = self.filtered("equipment_ids")
-            sites = (self - with_machines).location_id
-            history = self.browse()
-            if with_machines:
-                history |= self.search(
-                    done & Domain("equipment_ids", "in", with_machines.equipment_ids.ids)
+                previous = (
+                    self.search(
+                        done & where & Domain("id", "not in", order._origin.ids),
+                        order="date_finished desc",
+                        limit=5,
+                    )
+                    if order.equipment_ids or order.location_id
+                    else self.browse()
                 )
-            if sites:
-                history |= self.search(done & Domain("location_id", "in", sites.ids))
-            history = history.sorted("date_finished", reverse=True)
+                order._set_previous_visits(previous)
+            return
+        with_machines = self.filtered("equipment_ids")
+        sites = (self - with_machines).location_id
+        history = self.browse()
+        if with_machines:
+            history |= self.search(
+                done & Domain("equipment_ids", "in", with_machines.equipment_ids.ids)
+            )
+        if sites:
+            history |= self.search(done & Domain("location_id", "in", sites.ids))
+        history = history.sorted("date_finished", reverse=True)
         for order in self:
             if order.equipment_ids:
                 previous = history.filtered(lambda v, e=order.equipment_ids: v.equipment_ids & e)
@@ -616,6 +634,10 @@ class ServiceOrder(models.Model):
                 if order.location_id or order.equipment_ids
                 else self.browse()
             )
+            order._set_previous_visits(previous)
+
+    def _set_previous_visits(self, previous):
+        for order in self:
             order.previous_visit_ids = previous
             order.previous_visits_summary = (
                 "\n".join(
@@ -686,16 +708,17 @@ class ServiceOrder(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        unnumbered = ("/", self.env._("New"))
         for vals in vals_list:
-            if vals.get("name", "/") == "/":
+            if vals.get("name") in (None, False, "", *unnumbered):
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = (
-                    self.env["ir.sequence"].with_company(company).next_by_code("service.order")
-                    or "/"
-                )
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
+                    "service.order"
+                ) or self.env._("New")
             if vals.get("partner_id") and not vals.get("location_id"):
                 vals["location_id"] = vals["partner_id"]
         orders = super().create(vals_list)
+        orders.partner_id._fsm_mark_as_clients()
         orders._fsm_add_default_checklists()
         orders._fsm_subscribe_technicians()
         orders.location_id._fsm_ensure_geolocation()
@@ -715,6 +738,8 @@ class ServiceOrder(models.Model):
             super(ServiceOrder, self.sudo()).write(stamp)
         if "technician_id" in vals:
             self._fsm_subscribe_technicians()
+        if vals.get("partner_id"):
+            self.partner_id._fsm_mark_as_clients()
         if "location_id" in vals:
             self.location_id._fsm_ensure_geolocation()
         if "equipment_ids" in vals:

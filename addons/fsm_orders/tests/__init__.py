@@ -1,6 +1,7 @@
 from . import test_access
 from . import test_company
 from . import test_equipment
+from . import test_first_day
 from . import test_history
 from . import test_my_day
 from . import test_notifications

@@ -78,8 +78,14 @@ class TestAccess(FsmCase):
         self.assertEqual(self.order_north.state, "dispatched")
 
     def test_coordinator_sees_own_teams_by_default_and_can_widen(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id("fsm_orders.action_service_order")
-        self.assertIn("search_default_filter_my_teams", action["context"])
+        action = (
+            self.env["service.dashboard"]
+            .with_user(self.user_coord_south)
+            ._get_team_scoped_action(
+                "fsm_orders.action_service_order", "fsm_orders.action_server_service_orders"
+            )
+        )
+        self.assertEqual(action["context"].get("search_default_filter_my_teams"), 1)
         Order = self.env["service.order"].with_user(self.user_coord_south)
         my_teams = search_filter_domains(Order.env, "service.order")["filter_my_teams"]
         orders = Order.search(my_teams)

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import fields, models
+from odoo.fields import Domain
 
 
 class ServiceRequestType(models.Model):
@@ -69,12 +70,23 @@ class ServiceRequestType(models.Model):
         since = fields.Datetime.now() - timedelta(days=30)
         base = [("type_id", "in", self.ids)]
 
-        def counts(domain):
-            return dict(Request._read_group(base + domain, ["type_id"], ["__count"]))
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "fsm_requests.action_service_request"
+        )
 
-        open_ = counts([("state", "not in", ("closed", "cancelled"))])
-        unplanned = counts([("state", "in", ("new", "open"))])
-        overdue = counts([("is_overdue", "=", True)])
+        def counts(domain):
+            return dict(
+                Request._read_group(Domain(base) & Domain(domain), ["type_id"], ["__count"])
+            )
+
+        def filter_counts(filter_name):
+            # the filter the card's figure opens: the figure and its list agree
+            domain = self.env["service.dashboard"]._get_filters_domain(action, [filter_name])
+            return counts(domain)
+
+        open_ = filter_counts("filter_open")
+        unplanned = filter_counts("filter_unplanned")
+        overdue = filter_counts("filter_overdue")
         closed = counts([("state", "=", "closed"), ("date_closed", ">=", since)])
         with_orders = counts([("date_registered", ">=", since), ("order_ids", "!=", False)])
         hours = dict(
@@ -103,19 +115,28 @@ class ServiceRequestType(models.Model):
         return action
 
     def action_view_open(self):
-        return self._action_requests(
-            [("state", "not in", ("closed", "cancelled"))], self.env._("Open requests")
-        )
+        return self._action_requests("filter_open", self.env._("Open requests"))
 
     def action_view_unplanned(self):
-        return self._action_requests(
-            [("state", "in", ("new", "open"))], self.env._("Requests waiting for orders")
-        )
+        return self._action_requests("filter_unplanned", self.env._("Requests waiting for orders"))
 
     def action_view_overdue(self):
-        return self._action_requests(
-            [("is_overdue", "=", True)], self.env._("Requests past their deadline")
+        return self._action_requests("filter_overdue", self.env._("Requests past their deadline"))
+
+    def _action_requests(self, filter_name, name):
+        """The type's requests with the figure's filter and the type as facets
+        the user can remove, counted by the same filter as the card."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "fsm_requests.action_service_request"
         )
+        action["display_name"] = name
+        action["context"] = {
+            f"search_default_{filter_name}": 1,
+            "search_default_type_id": self.id,
+            "default_type_id": self.id,
+        }
+        return action
 
     def _sla_hours(self, priority):
         self.ensure_one()

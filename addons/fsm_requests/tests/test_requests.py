@@ -10,6 +10,7 @@ from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
+from odoo.addons.fsm_orders.tests.common import search_filter_domains
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.addons.sms.tests.common import SMSCommon
 
@@ -284,8 +285,14 @@ class TestRequests(RequestWorldMixin, TransactionCase):
         self.assertEqual(desk.overdue_count, 1)
         self.assertEqual(desk.closed_30_count, 1)
         self.assertEqual(desk.with_orders_30_count, 1)
+        # the figure opens its list with its filter and the type as facets
         overdue_action = desk.action_view_overdue()
-        self.assertEqual(Request.search(overdue_action["domain"]), late)
+        context = overdue_action["context"]
+        self.assertEqual(context["search_default_filter_overdue"], 1)
+        self.assertEqual(context["search_default_type_id"], desk.id)
+        self.assertFalse(overdue_action.get("domain"), "no hidden domain: the facets say it all")
+        overdue = search_filter_domains(self.env, "service.request")["filter_overdue"]
+        self.assertEqual(Request.search(overdue + [("type_id", "=", desk.id)]), late)
 
 
 @tagged("post_install", "-at_install")

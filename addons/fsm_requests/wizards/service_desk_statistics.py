@@ -45,6 +45,15 @@ class ServiceDeskStatistics(models.TransientModel):
         for stats in self:
             stats.display_name = self.env._("Service desk statistics")
 
+    @api.model
+    def _action_open(self):
+        """The statistics of the last 30 days, on a record of the user's own."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "fsm_requests.action_service_desk_statistics"
+        )
+        action["res_id"] = self.create({}).id
+        return action
+
     # ------------------------------------------------------------------
     def _today(self):
         return fields.Date.context_today(self)
