@@ -25,6 +25,27 @@ class TestLanding(FsmCase):
         menus = self.env["ir.ui.menu"].with_user(self.user_tech_north).load_web_menus(False)
         self.assertEqual(menus[root.id]["actionID"], self.env.ref("fsm_orders.action_fsm_home").id)
 
+    def test_each_role_sees_its_menus(self):
+        def visible(user):
+            menus = self.env["ir.ui.menu"].with_user(user).load_menus(False)
+            return {m["xmlid"] for m in menus.values() if m.get("xmlid")}
+
+        coordinator_menus = {
+            "fsm_orders.menu_fsm_today",
+            "fsm_orders.menu_fsm_orders",
+            "fsm_orders.menu_fsm_planning_week",
+            "fsm_orders.menu_fsm_planning_day",
+            "fsm_orders.menu_fsm_technicians",
+            "fsm_orders.menu_fsm_teams",
+            "fsm_orders.menu_fsm_clients",
+        }
+        for user in (self.user_coord_north, self.user_manager):
+            self.assertLessEqual(coordinator_menus, visible(user), user.login)
+        technician = visible(self.user_tech_north)
+        self.assertIn("fsm_orders.menu_fsm_my_day", technician)
+        self.assertIn("fsm_orders.menu_fsm_clients", technician)
+        self.assertFalse(coordinator_menus - {"fsm_orders.menu_fsm_clients"} & technician)
+
     def test_each_role_lands_on_its_screen(self):
         admin = self.env.ref("base.user_admin")
         new_coordinator = mail_new_test_user(

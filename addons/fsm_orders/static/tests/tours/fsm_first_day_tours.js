@@ -61,6 +61,22 @@ registry.category("web_tour.tours").add("fsm_first_day_coordinator", {
         {
             trigger: '.o_calendar_view .fc-event:contains("Café Norr AB")',
         },
+        {
+            content: "The day per technician, where the week piles visits up",
+            trigger: 'button[data-menu-xmlid="fsm_orders.menu_fsm_planning"]',
+            run: "click",
+        },
+        {
+            trigger: '[data-menu-xmlid="fsm_orders.menu_fsm_planning_day"]',
+            run: "click",
+        },
+        {
+            content: "A column per technician with today's visits",
+            trigger: '.o_kanban_group:contains("Anna Andersson") .o_kanban_record:contains("Café Norr AB")',
+        },
+        {
+            trigger: '.o_searchview_facet:contains("Today")',
+        },
     ],
 });
 

@@ -61,7 +61,7 @@ registry.category("web_tour.tours").add("fsm_onsite_tour", {
         },
         {
             content: "Open the signature page",
-            trigger: '.o_notebook_headers a.nav-link[name="signature"]',
+            trigger: '.o_notebook_headers a.nav-link[name="report"]',
             run: "click",
         },
         {
