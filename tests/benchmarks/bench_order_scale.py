@@ -223,11 +223,21 @@ class Screen:
     """An action as the web client opens it for a user: its views (fields
     from the processed arch), its domain, its context and default filters."""
 
-    def __init__(self, action_xmlid, user):
+    def __init__(self, action_xmlid, user, server_action=None):
+        """``server_action``: the XML id of the server action the menu runs
+        to open ``action_xmlid`` (its context, the defaults included, is the
+        one that server action hands the web client)."""
         self.user = user
         action = quiet.ref(action_xmlid)  # /web/action/load reads it as superuser too
         self.action = action
-        ctx = safe_eval(action.context or "{}", eval_context(user))
+        if server_action:
+            ctx = (
+                quiet["service.dashboard"]
+                .with_user(user)
+                ._get_team_scoped_action(action_xmlid, server_action)["context"]
+            )
+        else:
+            ctx = safe_eval(action.context or "{}", eval_context(user))
         self.defaults = [k[15:] for k, v in ctx.items() if k.startswith("search_default_") and v]
         self.context = {k: v for k, v in ctx.items() if not k.startswith("search_default_")}
         self.context.update(lang="en_US", tz=user.tz or "UTC", uid=user.id)
@@ -903,7 +913,9 @@ measure(
 # --------------------------------------------------------------------------
 # 2. The coordinator's order list
 # --------------------------------------------------------------------------
-orders = Screen("fsm_orders.action_service_order", coordinator)
+orders = Screen(
+    "fsm_orders.action_service_order", coordinator, "fsm_orders.action_server_service_orders"
+)
 list_domain = orders.domain & orders.filters()
 measure(
     "coordinator: order list, My teams + Open (80 rows, count to 10,001)",
@@ -937,7 +949,9 @@ measure(
 # --------------------------------------------------------------------------
 # 3. A team's calendar week
 # --------------------------------------------------------------------------
-planning = Screen("fsm_orders.action_service_order_calendar", coordinator)
+planning = Screen(
+    "fsm_orders.action_service_order_calendar", coordinator, "fsm_orders.action_server_planning"
+)
 measure(
     "coordinator: planning calendar, one team, this week",
     lambda: planning.model.search_read(
