@@ -2,7 +2,7 @@
 """Screenshot a page of a running suite as a given user, in headless Chromium.
 
     python3 tools/screenshot.py URL OUT.png --login tech.anna [--password P]
-                               [--size 390x844] [--wait 4]
+                               [--size 390x844] [--wait 4] [--click SEL]… [--scroll SEL]
 
 Logs in through ``/web/session/authenticate``, hands the session cookie to
 Chromium over the DevTools protocol, opens ``URL`` at the given viewport and
@@ -58,6 +58,9 @@ def main():
     parser.add_argument("--tz", default="Europe/Stockholm", help="the browser's time zone")
     parser.add_argument(
         "--click", action="append", default=[], help="CSS selector to click before the shot"
+    )
+    parser.add_argument(
+        "--scroll", help="CSS selector to scroll into view (after the clicks) before the shot"
     )
     args = parser.parse_args()
 
@@ -118,6 +121,12 @@ def main():
                 expression=f"document.querySelector({json.dumps(selector)}).click()",
             )
             time.sleep(2)
+        if args.scroll:
+            cdp(
+                "Runtime.evaluate",
+                expression=f"document.querySelector({json.dumps(args.scroll)}).scrollIntoView()",
+            )
+            time.sleep(1)
         params = {"format": "png"}
         if args.full:
             metrics = cdp("Page.getLayoutMetrics")

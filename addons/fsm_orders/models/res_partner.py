@@ -3,6 +3,7 @@ import time
 from urllib.parse import urlencode
 
 from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 from odoo.fields import Domain
 
 _logger = logging.getLogger(__name__)
@@ -114,6 +115,36 @@ class ResPartner(models.Model):
             & Domain("res_id", "in", [res_id for ids in by_client.values() for res_id in ids])
             for model, by_client in ids_by_model.items()
         )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_fsm_records(self):
+        """A client, contact or site of service orders, or a machine's owner or
+        site, is archived, not deleted: deleting it would leave orders without
+        their client (the database refuses, in its own words)."""
+        ids = self.ids
+        order = (
+            self.env["service.order"].sudo().with_context(active_test=False).search(
+                ["|", "|", ("partner_id", "in", ids), ("location_id", "in", ids),
+                 ("contact_id", "in", ids)], limit=1,
+            )
+        )  # fmt: skip
+        machine = (
+            self.env["service.equipment"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(["|", ("partner_id", "in", ids), ("location_id", "in", ids)], limit=1)
+        )
+        used = (
+            order.partner_id | order.location_id | order.contact_id
+            | machine.partner_id | machine.location_id
+        ) & self  # fmt: skip
+        if used:
+            raise UserError(
+                self.env._(
+                    "%s has service orders or machines: archive it instead of deleting it.",
+                    used[:1].display_name,
+                )
+            )
 
     def _fsm_mark_as_clients(self):
         """The commercial partners of ``self`` become service clients: called

@@ -3,7 +3,7 @@ from datetime import timedelta
 from lxml import etree
 
 from odoo import fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -289,6 +289,18 @@ class TestClientsAreClients(FsmCase):
         self.env["service.order"].create({"partner_id": person.id})
         self.assertTrue(shop.is_service_client)
         self.assertFalse(person.is_service_client)
+
+    def test_a_client_with_orders_is_archived_not_deleted(self):
+        self._new_order()
+        with self.assertRaisesRegex(UserError, "Café Norr AB has service orders or machines"):
+            self.client_cafe.unlink()
+        with self.assertRaisesRegex(UserError, "archive it instead"):
+            self.site_bar.unlink()  # a machine stands there
+        self.client_cafe.action_archive()
+        self.assertFalse(self.client_cafe.active)
+        nobody = self.env["res.partner"].create({"name": "Never served AB"})
+        nobody.unlink()
+        self.assertFalse(nobody.exists())
 
 
 @tagged("post_install", "-at_install")

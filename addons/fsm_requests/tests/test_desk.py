@@ -1,6 +1,7 @@
 import base64
 from datetime import datetime, timedelta
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, TransactionCase, tagged
 
@@ -273,3 +274,47 @@ class TestDeskTours(StatisticsWorldMixin, HttpCase):
             "fsm_desk_statistics_tour",
             login="coord_north",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestDeskOnTheDayDashboard(RequestWorldMixin, TransactionCase):
+    """The manager's day shows the desk: requests past their deadline, due
+    tonight and waiting for orders, each opening its list with its facet."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_request_world()
+
+    def _counts(self):
+        data = self.env["service.dashboard"].with_user(self.user_manager).get_day_overview()
+        return {tile["key"]: tile["count"] for s in data["sections"] for tile in s["tiles"]}
+
+    def test_requests_past_deadline_and_waiting_are_counted_and_opened(self):
+        before = self._counts()
+        late = self._new_request(title="Grinder jammed")
+        late.deadline = fields.Datetime.now() - timedelta(hours=1)
+        after = self._counts()
+        self.assertEqual(after["requests_overdue"], before["requests_overdue"] + 1)
+        self.assertEqual(after["requests_waiting"], before["requests_waiting"] + 1)
+        self.assertEqual(after["requests_due_today"], before["requests_due_today"] + 1)
+        action = (
+            self.env["service.dashboard"]
+            .with_user(self.user_manager)
+            .action_open_tile("requests_overdue")
+        )
+        self.assertEqual(action["res_model"], "service.request")
+        self.assertEqual(
+            {k for k in action["context"] if k.startswith("search_default_")},
+            {"search_default_filter_overdue"},
+        )
+
+    def test_statistics_open_on_a_saved_record(self):
+        action = (
+            self.env.ref("fsm_requests.action_server_desk_statistics")
+            .with_user(self.user_coord_north)
+            .run()
+        )
+        stats = self.env["service.desk.statistics"].browse(action["res_id"])
+        self.assertTrue(stats.exists(), "a saved record: the form opens clean, not as edited")
+        self.assertEqual(stats.create_uid, self.user_coord_north)
