@@ -56,9 +56,11 @@ class HrEmployeePublic(models.Model):
             )
         return super()._has_field_access(field, operation)
 
-    def write(self, vals):
+    def write(self, vals):  # pylint: disable=method-required-super
         """The service settings of these employees, written on the employees.
-        Anything else is refused with the fields named; nothing is written."""
+        Anything else is refused with the fields named; nothing is written.
+        No ``super()``: the public profile is an SQL view, it has no rows to
+        write; the values go to ``hr.employee``."""
         if not self.env.user.has_group("fsm_orders.group_fsm_coordinator"):
             raise AccessError(
                 self.env._("Only Field Service coordinators and managers change technicians.")
