@@ -33,6 +33,7 @@ class Cdp:
     def __init__(self, ws_url):
         self.ws = websocket.create_connection(ws_url, timeout=60, suppress_origin=True)
         self.next_id = 0
+        self.events = []
 
     def __call__(self, method, **params):
         self.next_id += 1
@@ -43,6 +44,8 @@ class Cdp:
                 if "error" in msg:
                     raise RuntimeError(msg["error"])
                 return msg.get("result", {})
+            if "method" in msg:
+                self.events.append(msg)
 
 
 def main():
@@ -58,6 +61,9 @@ def main():
     parser.add_argument("--tz", default="Europe/Stockholm", help="the browser's time zone")
     parser.add_argument(
         "--click", action="append", default=[], help="CSS selector to click before the shot"
+    )
+    parser.add_argument(
+        "--console", action="store_true", help="print the page's console messages and errors"
     )
     parser.add_argument(
         "--scroll", help="CSS selector to scroll into view (after the clicks) before the shot"
@@ -113,6 +119,8 @@ def main():
         cdp("Network.enable")
         cdp("Network.setCookie", name="session_id", value=sid, domain=parsed.hostname, path="/")
         cdp("Page.enable")
+        if args.console:
+            cdp("Runtime.enable")
         cdp("Page.navigate", url=args.url)
         time.sleep(args.wait)
         for selector in args.click:
@@ -134,6 +142,16 @@ def main():
             params["clip"] = {"x": 0, "y": 0, "width": width, "height": size["height"], "scale": 1}
             params["captureBeyondViewport"] = True
         shot = cdp("Page.captureScreenshot", **params)
+        if args.console:
+            for event in cdp.events:
+                if event["method"] == "Runtime.consoleAPICalled":
+                    texts = [
+                        str(a.get("value", a.get("description", "")))
+                        for a in event["params"]["args"]
+                    ]
+                    print("console", event["params"]["type"], " ".join(texts)[:500])
+                elif event["method"] == "Runtime.exceptionThrown":
+                    print("exception", event["params"]["exceptionDetails"].get("text"))
         with open(args.out, "wb") as fh:
             fh.write(base64.b64decode(shot["data"]))
         print(args.out)
