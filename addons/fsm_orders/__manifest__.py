@@ -50,6 +50,7 @@
         "web.assets_backend": [
             "fsm_orders/static/src/scss/fsm_orders.scss",
             "fsm_orders/static/src/dashboard/*",
+            "fsm_orders/static/src/access/*",
         ],
         "web.assets_tests": [
             "fsm_orders/static/tests/tours/*.js",

@@ -340,6 +340,18 @@ class TestFirstDayTours(FsmWorldMixin, HttpCase):
         self.touch_enabled = True
         self.start_tour("/odoo", "fsm_first_day_technician", login="tech_north")
 
+    def test_a_link_to_a_colleagues_order_says_why_it_does_not_open(self):
+        unserved = self.env["res.partner"].create({"name": "Rosteriet Öst AB", "is_company": True})
+        # a colleague's visit to a client tech_north never served
+        colleague = self.env["service.order"].create(
+            {"partner_id": unserved.id, "technician_id": self.tech_south.id}
+        )
+        Order = self.env["service.order"].with_user(self.user_tech_north)
+        self.assertFalse(Order.search([("id", "=", colleague.id)]), "not readable by the link")
+        self.start_tour(
+            f"/odoo/my-day/{colleague.id}", "fsm_first_day_colleague_link", login="tech_north"
+        )
+
     def test_coordinator_lands_on_the_planning_of_their_teams(self):
         self.start_tour("/odoo", "fsm_first_day_coordinator", login="coord_north")
 

@@ -112,3 +112,16 @@ registry.category("web_tour.tours").add("fsm_first_day_manager", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("fsm_first_day_colleague_link", {
+    steps: () => [
+        {
+            content: "A link to a colleague's order says why it does not open",
+            trigger: '.o_notification:contains("Not yours to open"):contains("service order")',
+        },
+        {
+            content: "and leaves the technician on My day",
+            trigger: ".o_kanban_view",
+        },
+    ],
+});
