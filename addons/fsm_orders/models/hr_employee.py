@@ -26,15 +26,20 @@ class HrEmployee(models.Model):
     service_order_count = fields.Integer(compute="_compute_service_order_count")
 
     def _compute_service_order_count(self):
-        counts = dict(
-            self.env["service.order"]._read_group(
-                [("technician_id", "in", self.ids), ("state", "not in", ("done", "cancelled"))],
-                ["technician_id"],
-                ["__count"],
-            )
-        )
+        counts = self._fsm_open_order_counts(self.ids)
         for employee in self:
-            employee.service_order_count = counts.get(employee, 0)
+            employee.service_order_count = counts.get(employee.id, 0)
+
+    @api.model
+    def _fsm_open_order_counts(self, employee_ids):
+        """{employee id: their open orders}, in one grouped query (the
+        employee's form and the Technicians screen on the public profile)."""
+        groups = self.env["service.order"]._read_group(
+            [("technician_id", "in", employee_ids), ("state", "not in", ("done", "cancelled"))],
+            ["technician_id"],
+            ["__count"],
+        )
+        return {employee.id: count for employee, count in groups}
 
     @api.model_create_multi
     def create(self, vals_list):

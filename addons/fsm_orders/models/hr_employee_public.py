@@ -1,6 +1,7 @@
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError
-from odoo.tools import format_list
+
+from .field_rights import refused_field_labels
 
 
 class HrEmployeePublic(models.Model):
@@ -39,15 +40,9 @@ class HrEmployeePublic(models.Model):
         return frozenset(self.FSM_STAFF_WRITABLE_FIELDS)
 
     def _compute_service_order_count(self):
-        counts = dict(
-            self.env["service.order"]._read_group(
-                [("technician_id", "in", self.ids), ("state", "not in", ("done", "cancelled"))],
-                ["technician_id"],
-                ["__count"],
-            )
-        )
+        counts = self.env["hr.employee"]._fsm_open_order_counts(self.ids)
         for profile in self:
-            profile.service_order_count = counts.get(self.env["hr.employee"].browse(profile.id), 0)
+            profile.service_order_count = counts.get(profile.id, 0)
 
     def _has_field_access(self, field, operation):
         if operation == "write" and not self.env.su:
@@ -65,19 +60,12 @@ class HrEmployeePublic(models.Model):
             raise AccessError(
                 self.env._("Only Field Service coordinators and managers change technicians.")
             )
-        refused = [
-            field
-            for name in vals
-            if (field := self._fields.get(name)) and not self._has_field_access(field, "write")
-        ]
-        if refused:
+        if refused := refused_field_labels(self, vals):
             raise AccessError(
                 self.env._(
                     "Only an HR officer can change %(fields)s of an employee; Field Service "
                     "sets the service settings (technician, teams, start location).",
-                    fields=format_list(
-                        self.env, [f._description_string(self.env) for f in refused]
-                    ),
+                    fields=refused,
                 )
             )
         self.check_access("read")

@@ -4,9 +4,11 @@ from datetime import timedelta
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL, format_datetime, format_list
+from odoo.tools import SQL, format_datetime
 from odoo.tools.image import base64_to_image
 from odoo.tools.safe_eval import safe_eval, time as safe_time
+
+from .field_rights import refused_field_labels
 
 _logger = logging.getLogger(__name__)
 
@@ -795,18 +797,10 @@ class ServiceOrder(models.Model):
     def _check_field_write_access(self, vals):
         """One AccessError naming every field of ``vals`` the user may not
         write (Odoo's own check would name the first, technically)."""
-        refused = [
-            field
-            for name in vals
-            if (field := self._fields.get(name)) and not self._has_field_access(field, "write")
-        ]
-        if refused:
+        if refused := refused_field_labels(self, vals):
             raise AccessError(
                 self.env._(
-                    "Only a coordinator can change %(fields)s on a service order.",
-                    fields=format_list(
-                        self.env, [f._description_string(self.env) for f in refused]
-                    ),
+                    "Only a coordinator can change %(fields)s on a service order.", fields=refused
                 )
             )
 
