@@ -76,8 +76,5 @@ class HrEmployeePublic(models.Model):
         return True
 
     def action_view_service_orders(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("fsm_orders.action_service_order")
-        action["domain"] = [("technician_id", "=", self.id)]
-        action["context"] = {"default_technician_id": self.id}
-        return action
+        # the profile's id is the employee's; the employee's action reads no HR field
+        return self.env["hr.employee"].browse(self.ids).action_view_service_orders()

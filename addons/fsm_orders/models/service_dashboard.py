@@ -1,6 +1,6 @@
 from lxml import etree
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools.safe_eval import safe_eval
@@ -160,7 +160,6 @@ class ServiceDashboard(models.AbstractModel):
                 }
             )
         return {
-            "date": fields.Date.to_string(fields.Date.context_today(self)),
             "sections": [{"name": name, "tiles": tiles} for name, tiles in sections.items()],
         }
 

@@ -17,7 +17,7 @@ export class FsmDayDashboard extends Component {
     setup() {
         this.orm = useService("orm");
         this.actionService = useService("action");
-        this.state = useState({ sections: [], date: "" });
+        this.state = useState({ sections: [] });
         onWillStart(() => this.load());
     }
 
