@@ -819,11 +819,38 @@ class ServiceOrder(models.Model):
         coordinators'."""
         arch, view = super()._get_view(view_id, view_type, **options)
         if view_type in ("form", "list") and not self._is_coordinator():
+            locked = set()
             for node in arch.xpath("//field[not(ancestor::field)]"):
                 field = self._fields.get(node.get("name"))
                 if field and not self._has_field_access(field, "write"):
                     node.set("readonly", "True")
+                    locked.add(node)
+            if view_type == "form":
+                self._hide_empty_locked_fields(arch, locked)
         return arch, view
+
+    @api.model
+    def _hide_empty_locked_fields(self, arch, locked):
+        """A field its reader can neither fill nor read is noise on a phone:
+        in the form's groups, an empty field locked for the user (and the label
+        and row of a pair such as the client's availability) is hidden until it
+        has a value. Yes/no fields stay, "no" is an answer; fields with an
+        ``invisible`` of their own keep it."""
+
+        def hideable(node):
+            field = self._fields[node.get("name")]
+            return node in locked and not node.get("invisible") and field.type != "boolean"
+
+        for node in arch.xpath("//group/field[not(ancestor::field)]"):
+            if hideable(node):
+                node.set("invisible", f"not {node.get('name')}")
+        for label in arch.xpath("//group/label[@for]"):
+            row = label.getnext()
+            fields = row.xpath(".//field") if row is not None and row.tag == "div" else []
+            if fields and not row.get("invisible") and all(map(hideable, fields)):
+                condition = " and ".join(f"not {node.get('name')}" for node in fields)
+                label.set("invisible", condition)
+                row.set("invisible", condition)
 
     @api.model
     def _fsm_add_default_checklists_to_unstarted(self, categories=None):

@@ -61,6 +61,21 @@ class TestPortalSignature(FsmWorldMixin, HttpCase):
         self.assertIn("error", again)
         self.assertEqual(self.order.signed_by, "Lisa Lind")
 
+    def test_the_page_names_the_site_once_and_the_finish_to_the_minute(self):
+        """A site named after its street reads "Hornsgatan 58, …", not
+        "Hornsgatan Hornsgatan 58, …"; the finish shows no seconds."""
+        self.order.location_id.name = (self.order.location_id.street or "").split(" ")[0]
+        self.assertTrue(self.order.location_id.name)
+        self.assertTrue(self.order.site_address.startswith(self.order.location_id.name))
+        token = self.order._portal_ensure_token()
+        page = self.url_open(f"/my/service-orders/{self.order.id}?access_token={token}").text
+        self.assertIn(self.order.site_address, page)
+        self.assertNotIn(f"{self.order.location_id.name} {self.order.site_address}", page)
+        to_html = self.env["ir.qweb.field.datetime"].value_to_html
+        finished = self.order.date_finished
+        self.assertIn(str(to_html(finished, {"hide_seconds": True})), page)
+        self.assertNotIn(str(to_html(finished, {})), page)
+
     def test_wrong_token_gets_nothing(self):
         self.order._portal_ensure_token()
         page = self.url_open(

@@ -76,6 +76,33 @@ class TestTechnicianFieldRights(FsmCase):
         form.save()
         self.assertEqual(self.order.work_summary, "Descaled the boiler")
 
+    def test_an_empty_field_the_technician_cannot_fill_is_hidden_until_it_has_a_value(self):
+        """The client reference and the client's availability: a technician
+        cannot fill them, so the form hides them while empty (label and row
+        included); the coordinator, who fills them, always sees them."""
+
+        def hidden_when(user):
+            arch = etree.fromstring(
+                self.Order.with_user(user).get_views([(False, "form")])["views"]["form"]["arch"]
+            )
+            label = arch.xpath("//label[@for='window_start']")[0]
+            return (
+                arch.xpath("//field[@name='client_ref']")[0].get("invisible"),
+                label.get("invisible"),
+                label.getnext().get("invisible"),
+                arch.xpath("//field[@name='work_summary']")[0].get("invisible"),
+            )
+
+        for_tech = hidden_when(self.user_tech_north)
+        self.assertEqual(for_tech[0], "not client_ref")
+        self.assertEqual(for_tech[1], "not window_start and not window_end")
+        self.assertEqual(for_tech[2], for_tech[1], "the row goes with its label")
+        self.assertFalse(for_tech[3], "what the technician writes is never hidden")
+        self.assertEqual(hidden_when(self.user_coord_north), (None, None, None, None))
+        self.assertTrue(Form(self._as_tech())._get_modifier("client_ref", "invisible"))
+        self.order.client_ref = "PO-4711"
+        self.assertFalse(Form(self._as_tech())._get_modifier("client_ref", "invisible"))
+
     def test_an_addon_extends_the_writable_fields_and_nothing_else_opens(self):
         """As an addon's ``_inherit`` does: extend the property with super().
         The client reference becomes writable for technicians in the write,
