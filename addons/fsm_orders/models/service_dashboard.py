@@ -161,11 +161,54 @@ class ServiceDashboard(models.AbstractModel):
             )
         return {
             "sections": [{"name": name, "tiles": tiles} for name, tiles in sections.items()],
+            "teams": self._get_team_breakdown(),
         }
 
     @api.model
-    def action_open_tile(self, key):
-        """The tile's list: its action with its filters as facets, and only them."""
+    def _get_team_breakdown(self):
+        """The figures of the tiles on a model with a team, per team: one
+        grouped count per tile. Rows are the teams with a figure (and "No
+        team" when orders have none); columns the tiles, in their order. A
+        cell opens like its tile, with the team as one more facet. ``sections``
+        heads the columns with their tiles' sections (name and span)."""
+        columns, counts = [], {}
+        for tile in self._get_visible_tiles():
+            action = self.env["ir.actions.act_window"]._for_xml_id(tile["action"])
+            model = self.env[action["res_model"]]
+            team_field = model._fields.get("team_id")
+            if not team_field or team_field.comodel_name != "service.team":
+                continue
+            columns.append(
+                {
+                    "key": tile["key"],
+                    "label": tile["label"],
+                    "tone": tile.get("tone", "muted"),
+                    "section": tile["section"],
+                }
+            )
+            domain = self._get_filters_domain(action, tile["filters"])
+            for team, count in model._read_group(domain, ["team_id"], ["__count"]):
+                counts.setdefault(team, {})[tile["key"]] = count
+        teams = self.env["service.team"].browse([t.id for t in counts if t]).sorted()
+        rows = [
+            {"id": team.id, "name": team.display_name, "counts": counts[team]} for team in teams
+        ]
+        no_team = self.env["service.team"]
+        if no_team in counts:
+            rows.append({"id": False, "name": self.env._("No team"), "counts": counts[no_team]})
+        sections = []
+        for column in columns:
+            if sections and sections[-1]["name"] == column["section"]:
+                sections[-1]["span"] += 1
+            else:
+                sections.append({"name": column["section"], "span": 1})
+        return {"sections": sections, "columns": columns, "rows": rows}
+
+    @api.model
+    def action_open_tile(self, key, team_id=None):
+        """The tile's list: its action with its filters as facets, and only
+        them; with ``team_id`` (a cell of the breakdown by team), the team as
+        one facet more (``False``: the orders without a team)."""
         self._check_dashboard_access()
         tile = next((t for t in self._get_visible_tiles() if t["key"] == key), None)
         if not tile:
@@ -177,8 +220,21 @@ class ServiceDashboard(models.AbstractModel):
             if not key.startswith("search_default_")
         }
         context.update({f"search_default_{name}": 1 for name in tile["filters"]})
-        action["context"] = context
         action["display_name"] = tile["label"]
+        if team_id is not None:
+            if "team_id" not in self.env[action["res_model"]]._fields:
+                raise UserError(self.env._("This figure is not counted by team."))
+            if team_id:
+                valid = isinstance(team_id, int) and not isinstance(team_id, bool)
+                team = self.env["service.team"].browse(team_id if valid else []).exists()
+                if not team:
+                    raise UserError(self.env._("This team no longer exists; reload the dashboard."))
+                context["search_default_team_id"] = team.id
+                action["display_name"] = f"{tile['label']} · {team.display_name}"
+            else:
+                context["search_default_filter_no_team"] = 1
+                action["display_name"] = f"{tile['label']} · {self.env._('No team')}"
+        action["context"] = context
         return action
 
     def _check_dashboard_access(self):

@@ -163,6 +163,55 @@ class TestDayDashboard(FsmCase):
                 domain = ["&"] * (len(tile["filters"]) - 1) + domain
                 self.assertEqual(model.search_count(domain), counts[tile["key"]])
 
+    def test_the_breakdown_by_team_adds_up_and_opens_with_the_team_as_facet(self):
+        self._new_order(team_id=self.team_north.id)
+        self._new_order(team_id=self.team_south.id)
+        self._new_order()  # no team
+        Dashboard = self.env["service.dashboard"].with_user(self.user_manager)
+        counts = self._overview()
+        teams = Dashboard.get_day_overview()["teams"]
+        self.assertIn("orders_to_plan", [c["key"] for c in teams["columns"]])
+        self.assertEqual(
+            [head["name"] for head in teams["sections"] for _ in range(head["span"])],
+            [column["section"] for column in teams["columns"]],
+            "each section heads its own columns",
+        )
+        self.assertEqual(
+            len(teams["sections"]), len({c["section"] for c in teams["columns"]}), "one head each"
+        )
+        self.assertEqual(sum(h["span"] for h in teams["sections"]), len(teams["columns"]))
+        names = [row["name"] for row in teams["rows"]]
+        self.assertIn(self.team_north.display_name, names)
+        self.assertIn(self.team_south.display_name, names)
+        self.assertEqual(names[-1], "No team")
+        domains = search_filter_domains(Dashboard.env, "service.order")
+        tiles = {t["key"]: t for t in Dashboard._get_visible_tiles()}
+        Order = self.env["service.order"].with_user(self.user_manager)
+        for column in teams["columns"]:
+            key = column["key"]
+            cells = [row["counts"].get(key, 0) for row in teams["rows"]]
+            self.assertEqual(sum(cells), counts[key], f"{key}: the teams add up to the tile")
+            for row in teams["rows"]:
+                with self.subTest(tile=key, team=row["name"]):
+                    action = Dashboard.action_open_tile(key, row["id"])
+                    context = action["context"]
+                    if row["id"]:
+                        self.assertEqual(context["search_default_team_id"], row["id"])
+                        team_domain = [("team_id", "=", row["id"])]
+                    else:
+                        self.assertEqual(context["search_default_filter_no_team"], 1)
+                        team_domain = domains["filter_no_team"]
+                    domain = team_domain + [
+                        term for name in tiles[key]["filters"] for term in domains[name]
+                    ]
+                    self.assertEqual(
+                        Order.search_count(domain), row["counts"].get(key, 0), "cell = list"
+                    )
+        with self.assertRaisesRegex(UserError, "no longer exists"):
+            Dashboard.action_open_tile("orders_late", "north")
+        with self.assertRaisesRegex(UserError, "no longer exists"):
+            Dashboard.action_open_tile("orders_late", 10**9)
+
     def test_technicians_have_no_dashboard(self):
         with self.assertRaises(AccessError):
             self.env["service.dashboard"].with_user(self.user_tech_north).get_day_overview()

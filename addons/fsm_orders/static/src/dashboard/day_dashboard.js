@@ -17,7 +17,7 @@ export class FsmDayDashboard extends Component {
     setup() {
         this.orm = useService("orm");
         this.actionService = useService("action");
-        this.state = useState({ sections: [] });
+        this.state = useState({ sections: [], teams: { sections: [], columns: [], rows: [] } });
         onWillStart(() => this.load());
     }
 
@@ -26,8 +26,13 @@ export class FsmDayDashboard extends Component {
         Object.assign(this.state, overview);
     }
 
-    async openTile(tile) {
-        const action = await this.orm.call("service.dashboard", "action_open_tile", [tile.key]);
+    /**
+     * @param {Object} tile a tile, or a column of the breakdown by team
+     * @param {number|false} [teamId] the cell's team (false: no team)
+     */
+    async openTile(tile, teamId) {
+        const args = teamId === undefined ? [tile.key] : [tile.key, teamId];
+        const action = await this.orm.call("service.dashboard", "action_open_tile", args);
         await this.actionService.doAction(action);
     }
 }

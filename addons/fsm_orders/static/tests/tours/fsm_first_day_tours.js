@@ -110,6 +110,26 @@ registry.category("web_tour.tours").add("fsm_first_day_manager", {
         {
             trigger: '.o_list_view .o_data_row:contains("Bar Söder AB")',
         },
+        {
+            content: "Back to the day",
+            trigger: '.o_breadcrumb a:contains("Today")',
+            run: "click",
+        },
+        {
+            content: "By team: North has the late order",
+            trigger: '.o_fsm_team_breakdown tr:has(th:contains("North")) .o_fsm_team_cell[data-tile="orders_late"]:contains("1")',
+            run: "click",
+        },
+        {
+            content: "The cell opens the late orders of the team, both as facets",
+            trigger: '.o_list_view .o_searchview_facet:contains("Late")',
+        },
+        {
+            trigger: '.o_list_view .o_searchview_facet:contains("North")',
+        },
+        {
+            trigger: '.o_list_view .o_data_row:contains("Café Norr AB")',
+        },
     ],
 });
 
