@@ -11,7 +11,7 @@ registry.category("web_tour.tours").add("fsm_request_desk_tour", {
             run: "click",
         },
         {
-            trigger: '.o_field_widget[name="title"] input',
+            trigger: '.o_field_widget[name="title"] textarea',
             run: "edit Steam wand leaks",
         },
         {
@@ -21,7 +21,7 @@ registry.category("web_tour.tours").add("fsm_request_desk_tour", {
         },
         {
             content: "Leave the field",
-            trigger: '.o_field_widget[name="title"] input',
+            trigger: '.o_field_widget[name="title"] textarea',
             run: "click",
         },
         {
