@@ -1,0 +1,447 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from .service_work_time_type import CATEGORIES
+
+# no technician drives more than this in a day: a larger figure is a typo
+MAX_KM_PER_DAY = 2000.0
+
+
+class ServiceWorkTime(models.Model):
+    """One stretch of a technician's time: travel, work, a break, admin or
+    training, from ``date_start`` to ``date_stop`` (empty while the timer
+    runs), on an order or not.
+
+    Rules that hold whoever writes (timer, correction, import):
+
+    * one running timer per technician (a unique index);
+    * no two entries of a technician overlap (checked under a lock on the
+      employee, see ``hr.employee._fsm_lock_work_times``);
+    * an entry ends after it starts, its distance is between 0 and
+      ``MAX_KM_PER_DAY`` km for the day.
+
+    The timers (``_fsm_start``, ``_fsm_stop``) switch from one entry to the
+    next at the same second.
+    """
+
+    _name = "service.work.time"
+    _description = "Work time"
+    _inherit = ["mail.thread"]
+    _order = "date_start desc, id desc"
+    _rec_name = "type_id"
+
+    employee_id = fields.Many2one(
+        "hr.employee",
+        string="Technician",
+        required=True,
+        index=True,
+        tracking=True,
+        default=lambda self: self.env.user.employee_id,
+    )
+    user_id = fields.Many2one(
+        "res.users", related="employee_id.user_id", store=True, index=True, string="User"
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    order_id = fields.Many2one(
+        "service.order", string="Service order", index="btree_not_null", tracking=True
+    )
+    type_id = fields.Many2one(
+        "service.work.time.type",
+        string="Type",
+        required=True,
+        tracking=True,
+        domain="[('company_id', 'in', [company_id, False])]",
+    )
+    category = fields.Selection(CATEGORIES, related="type_id.category", store=True)
+    paid = fields.Boolean(related="type_id.paid", store=True)
+    billable = fields.Boolean(related="type_id.billable", store=True)
+    date_start = fields.Datetime("Start", required=True, default=fields.Datetime.now, tracking=True)
+    date_stop = fields.Datetime("Stop", tracking=True)
+    duration = fields.Float(
+        "Hours",
+        compute="_compute_duration",
+        store=True,
+        help="Length of a stopped entry, in hours; 0 while the timer runs.",
+    )
+    is_running = fields.Boolean(compute="_compute_is_running")
+    distance_km = fields.Float("Distance (km)", tracking=True)
+    note = fields.Char()
+    source = fields.Selection(
+        [
+            ("timer", "Timer"),
+            ("manual", "Entered by hand"),
+            ("auto", "Closed automatically"),
+        ],
+        default="manual",
+        required=True,
+        readonly=True,
+    )
+
+    _stop_after_start = models.Constraint(
+        "CHECK(date_stop IS NULL OR date_stop >= date_start)",
+        "A time entry cannot stop before it starts.",
+    )
+    _distance_positive = models.Constraint(
+        "CHECK(distance_km >= 0)",
+        "A distance cannot be negative.",
+    )
+    _one_running_timer = models.UniqueIndex(
+        "(employee_id) WHERE date_stop IS NULL",
+        "A technician has one running timer at a time.",
+    )
+
+    @api.depends("date_start", "date_stop")
+    def _compute_duration(self):
+        for entry in self:
+            if entry.date_start and entry.date_stop:
+                entry.duration = (entry.date_stop - entry.date_start).total_seconds() / 3600.0
+            else:
+                entry.duration = 0.0
+
+    @api.depends("date_stop")
+    def _compute_is_running(self):
+        for entry in self:
+            entry.is_running = bool(entry.date_start and not entry.date_stop)
+
+    @api.depends("type_id", "date_start", "date_stop")
+    def _compute_display_name(self):
+        for entry in self:
+            if not entry.type_id:
+                entry.display_name = self.env._("New time entry")
+                continue
+            start = entry.date_start and fields.Datetime.context_timestamp(entry, entry.date_start)
+            entry.display_name = (
+                f"{entry.type_id.name} {start:%Y-%m-%d %H:%M}" if start else entry.type_id.name
+            )
+
+    # ------------------------------------------------------------------
+    # integrity
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        employees = self.env["hr.employee"].browse(
+            {vals["employee_id"] for vals in vals_list if vals.get("employee_id")}
+        )
+        employees.sudo()._fsm_lock_work_times()
+        for vals in vals_list:
+            if vals.get("employee_id") and not vals.get("company_id"):
+                employee = self.env["hr.employee"].sudo().browse(vals["employee_id"])
+                vals["company_id"] = employee.company_id.id or self.env.company.id
+        return super().create(vals_list)
+
+    def write(self, vals):
+        employees = self.employee_id
+        if vals.get("employee_id"):
+            employees |= self.env["hr.employee"].browse(vals["employee_id"])
+        employees.sudo()._fsm_lock_work_times()
+        return super().write(vals)
+
+    def unlink(self):
+        self.employee_id.sudo()._fsm_lock_work_times()
+        return super().unlink()
+
+    @api.constrains("employee_id", "date_start", "date_stop")
+    def _check_no_overlap(self):
+        """Two entries of one technician never overlap: [start, stop) ranges,
+        a running entry reaching to infinity."""
+        self.flush_model(["employee_id", "date_start", "date_stop"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT mine.id, other.id
+                  FROM service_work_time mine
+                  JOIN service_work_time other
+                    ON other.employee_id = mine.employee_id
+                   AND other.id != mine.id
+                   AND tsrange(other.date_start, COALESCE(other.date_stop, 'infinity'), '[)')
+                    && tsrange(mine.date_start, COALESCE(mine.date_stop, 'infinity'), '[)')
+                 WHERE mine.id IN %s
+                 LIMIT 1
+                """,
+                tuple(self.ids),
+            )
+        )
+        if row := self.env.cr.fetchone():
+            mine, other = self.browse(row[0]), self.sudo().browse(row[1])
+            raise ValidationError(
+                self.env._(
+                    "%(entry)s of %(employee)s overlaps %(other)s (%(start)s – %(stop)s). "
+                    "Shorten one of them first.",
+                    entry=mine.display_name,
+                    employee=mine.employee_id.name,
+                    other=other.display_name,
+                    start=self._fsm_format_local(other.date_start),
+                    stop=(
+                        self._fsm_format_local(other.date_stop)
+                        if other.date_stop
+                        else self.env._("running")
+                    ),
+                )
+            )
+
+    @api.constrains("employee_id", "date_start", "distance_km")
+    def _check_distance_of_the_day(self):
+        for entry in self.filtered("distance_km"):
+            start, stop = entry._fsm_local_day_bounds()
+            total = sum(
+                self.sudo()
+                .search(
+                    [
+                        ("employee_id", "=", entry.employee_id.id),
+                        ("date_start", ">=", start),
+                        ("date_start", "<", stop),
+                    ]
+                )
+                .mapped("distance_km")
+            )
+            if total > MAX_KM_PER_DAY:
+                raise ValidationError(
+                    self.env._(
+                        "%(km)s km in one day for %(employee)s is more than anyone drives "
+                        "(at most %(max)s km): check the distance.",
+                        km=round(total, 1),
+                        employee=entry.employee_id.name,
+                        max=int(MAX_KM_PER_DAY),
+                    )
+                )
+
+    @api.constrains("order_id", "employee_id", "type_id")
+    def _check_order(self):
+        for entry in self.filtered("order_id"):
+            order = entry.order_id.sudo()
+            if order.state == "cancelled":
+                raise ValidationError(
+                    self.env._("%s is cancelled: no time can be booked on it.", order.name)
+                )
+            if order.company_id != entry.company_id:
+                raise ValidationError(
+                    self.env._("%s belongs to another company than the time entry.", order.name)
+                )
+
+    def _fsm_local_day_bounds(self):
+        """The UTC bounds of the entry's day in its technician's time zone."""
+        self.ensure_one()
+        tz = pytz.timezone(self.employee_id.sudo().tz or self.env.user.tz or "UTC")
+        local = pytz.utc.localize(self.date_start).astimezone(tz).date()
+        start = tz.localize(datetime.combine(local, time.min)).astimezone(pytz.utc)
+        stop = tz.localize(datetime.combine(local + timedelta(days=1), time.min)).astimezone(
+            pytz.utc
+        )
+        return start.replace(tzinfo=None), stop.replace(tzinfo=None)
+
+    def _fsm_running_label(self):
+        """ "Travel since 10:02", in the user's time zone."""
+        self.ensure_one()
+        return self.env._(
+            "%(type)s since %(time)s",
+            type=self.type_id.name,
+            time=self._fsm_format_local(self.date_start),
+        )
+
+    def _fsm_format_local(self, value):
+        return fields.Datetime.context_timestamp(self, value).strftime("%H:%M")
+
+    # ------------------------------------------------------------------
+    # timers
+    # ------------------------------------------------------------------
+    @api.model
+    def _fsm_running(self, employee):
+        return self.sudo().search(
+            [("employee_id", "=", employee.id), ("date_stop", "=", False)], limit=1
+        )
+
+    @api.model
+    def _fsm_start(self, employee, category, order=None, work_type=None):
+        """Start a timer of ``category`` (or of ``work_type``) for ``employee``,
+        on ``order`` if given: the running timer stops at the same second.
+        Returns the new entry."""
+        work_type = work_type or self.env["service.work.time.type"]._get_default_for(
+            category, employee.company_id
+        )
+        if not work_type:
+            raise UserError(
+                self.env._(
+                    "There is no active work time type of category %s: ask your manager "
+                    "to add one.",
+                    dict(self._fields["category"]._description_selection(self.env)).get(
+                        category, category
+                    ),
+                )
+            )
+        order = order or self.env["service.order"]
+        if order:
+            order._fsm_check_timer_allowed(employee)
+        employee.sudo()._fsm_lock_work_times()
+        now = fields.Datetime.now().replace(microsecond=0)
+        running = self._fsm_running(employee)
+        if running:
+            if running.type_id == work_type and running.order_id == order:
+                return running
+            running._fsm_stop_at(now)
+        return self.sudo().create(
+            {
+                "employee_id": employee.id,
+                "company_id": employee.company_id.id,
+                "type_id": work_type.id,
+                "order_id": order.id,
+                "date_start": now,
+                "source": "timer",
+            }
+        )
+
+    def _fsm_stop_at(self, when, distance_km=None):
+        vals = {"date_stop": max(when, self.date_start)}
+        if distance_km is not None:
+            vals["distance_km"] = distance_km
+        self.sudo().write(vals)
+
+    @api.model
+    def _fsm_stop(self, employee, distance_km=None):
+        """Stop ``employee``'s running timer now (with the km driven, for
+        travel). Returns the stopped entry, or an empty recordset."""
+        if distance_km is not None and distance_km < 0:
+            raise UserError(self.env._("A distance cannot be negative."))
+        employee.sudo()._fsm_lock_work_times()
+        running = self._fsm_running(employee)
+        if running:
+            running._fsm_stop_at(fields.Datetime.now().replace(microsecond=0), distance_km)
+        return running
+
+    # ------------------------------------------------------------------
+    # the technician's buttons (My times)
+    # ------------------------------------------------------------------
+    @api.model
+    def _fsm_my_employee(self):
+        employee = self.env.user.employee_id
+        if not employee:
+            raise UserError(
+                self.env._("You are not an employee of this company: timers are for technicians.")
+            )
+        return employee
+
+    @api.model
+    def fsm_get_timer_state(self):
+        """What the timer bar of My day shows: whether the user records time
+        at all, and their running timer (label "Travel since 10:02", category,
+        order)."""
+        employee = self.env.user.employee_id
+        running = self._fsm_running(employee) if employee else self
+        return {
+            "is_employee": bool(employee),
+            "running": bool(running)
+            and {
+                "id": running.id,
+                "category": running.category,
+                "label": running._fsm_running_label(),
+                "order_name": running.order_id.name or False,
+            },
+        }
+
+    @api.model
+    def action_fsm_start_admin(self):
+        self._fsm_start(self._fsm_my_employee(), "admin")
+        return self._fsm_reload()
+
+    @api.model
+    def action_fsm_start_break(self):
+        """A break, on the order the running timer is on (if any)."""
+        employee = self._fsm_my_employee()
+        running = self._fsm_running(employee)
+        order = running.order_id if running and running.order_id.state == "in_progress" else None
+        self._fsm_start(employee, "break", order=order)
+        return self._fsm_reload()
+
+    @api.model
+    def action_fsm_stop(self):
+        employee = self._fsm_my_employee()
+        running = self._fsm_running(employee)
+        if running.category == "travel":
+            return running._fsm_action_ask_distance()
+        self._fsm_stop(employee)
+        return self._fsm_reload()
+
+    def _fsm_action_ask_distance(self, next_step=False, order=None):
+        """The dialog that asks the km of a travel being stopped, then takes
+        ``next_step`` (``"work"``: start work on ``order``)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "fsm_worktime.action_service_work_time_stop"
+        )
+        action["context"] = {
+            "default_work_time_id": self.id,
+            "default_next_step": next_step or "none",
+            "default_order_id": order.id if order else False,
+        }
+        return action
+
+    @api.model
+    def _fsm_reload(self):
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    # ------------------------------------------------------------------
+    # demo
+    # ------------------------------------------------------------------
+    @api.model
+    def _fsm_demo_from_orders(self):
+        """Demo data: the times of the demo's started orders, as their
+        technicians' timers would have recorded them: a drive before each
+        visit (its km from the visit's number, so that they are stable), work
+        from start to finish, a running work timer on an order in progress."""
+        Type = self.env["service.work.time.type"]
+        travel, work = Type._get_default_for("travel"), Type._get_default_for("work")
+        orders = self.env["service.order"].search(
+            [("date_started", "!=", False), ("technician_id", "!=", False)],
+            order="date_started",
+        )
+        running = set()
+        for order in orders:
+            employee = order.technician_id
+            if self.search_count([("order_id", "=", order.id)]):
+                continue
+            drive = timedelta(minutes=15 + (order.id * 7) % 30)
+            overlapping = self.search_count(
+                [
+                    ("employee_id", "=", employee.id),
+                    ("date_start", "<", order.date_finished or fields.Datetime.now()),
+                    "|",
+                    ("date_stop", "=", False),
+                    ("date_stop", ">", order.date_started - drive),
+                ]
+            )
+            if overlapping:
+                continue
+            vals = [
+                {
+                    "employee_id": employee.id,
+                    "order_id": order.id,
+                    "type_id": travel.id,
+                    "date_start": order.date_started - drive,
+                    "date_stop": order.date_started,
+                    "distance_km": 4 + (order.id * 13) % 40,
+                    "source": "timer",
+                }
+            ]
+            if order.date_finished or employee.id not in running:
+                vals.append(
+                    {
+                        "employee_id": employee.id,
+                        "order_id": order.id,
+                        "type_id": work.id,
+                        "date_start": order.date_started,
+                        "date_stop": order.date_finished,
+                        "source": "timer",
+                    }
+                )
+                if not order.date_finished:
+                    running.add(employee.id)
+            self.create(vals)

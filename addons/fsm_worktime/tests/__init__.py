@@ -1,0 +1,3 @@
+from . import test_timers
+from . import test_concurrency
+from . import test_tours

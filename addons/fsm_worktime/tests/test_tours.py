@@ -1,0 +1,36 @@
+from odoo import fields
+from odoo.tests import HttpCase, tagged
+
+from odoo.addons.fsm_orders.tests.common import FsmWorldMixin
+
+
+@tagged("post_install", "-at_install")
+class TestWorktimeTours(FsmWorldMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_fsm_world()
+        cls.user_tech_north.password = "tech_north"
+        cls.order = cls._new_order(
+            contact_id=cls.contact_cafe.id,
+            technician_id=cls.tech_north.id,
+            team_id=cls.team_north.id,
+            scheduled_start=fields.Datetime.now(),
+            scheduled_duration=1.0,
+        )
+        cls.order.with_context(fsm_skip_client_notification=True).action_dispatch()
+
+    def test_travel_work_break_finish_on_the_phone(self):
+        self.browser_size = "390x844"
+        self.touch_enabled = True
+        self.start_tour("/odoo/my-day", "fsm_worktime_visit_on_the_phone", login="tech_north")
+        entries = self.order.work_time_ids.sorted("date_start")
+        self.assertEqual(entries.mapped("category"), ["travel", "work", "break", "work"])
+        self.assertEqual(entries[0].distance_km, 12)
+        self.assertFalse(entries.filtered("is_running"), "Finish stopped the timer")
+        self.assertEqual(self.order.state, "done")
+        admin = self.env["service.work.time"].search(
+            [("employee_id", "=", self.tech_north.id), ("order_id", "=", False)]
+        )
+        self.assertEqual(admin.category, "admin")
+        self.assertFalse(admin.is_running, "stopped from the bar")
