@@ -2,3 +2,4 @@ from . import hr_employee
 from . import service_work_time_type
 from . import service_work_time
 from . import service_order
+from . import service_work_week

@@ -157,7 +157,7 @@ class ServiceOrder(models.Model):
         """The order's work time entries (travel, work, breaks …) in time
         order; the visit's own start and finish when none were recorded."""
         self.ensure_one()
-        entries = self.sudo().work_time_ids.sorted("date_start")
+        entries = self.sudo().work_time_ids.sorted(lambda e: (e.date_start, e.id))
         if not entries:
             return super()._get_report_time_lines()
         now = fields.Datetime.now()

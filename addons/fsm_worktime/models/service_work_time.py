@@ -2,9 +2,9 @@ from datetime import datetime, time, timedelta
 
 import pytz
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date, format_datetime
 
 from .service_work_time_type import CATEGORIES
 
@@ -119,14 +119,43 @@ class ServiceWorkTime(models.Model):
             if not entry.type_id:
                 entry.display_name = self.env._("New time entry")
                 continue
-            start = entry.date_start and fields.Datetime.context_timestamp(entry, entry.date_start)
-            entry.display_name = (
-                f"{entry.type_id.name} {start:%Y-%m-%d %H:%M}" if start else entry.type_id.name
+            start = entry.date_start and format_datetime(
+                self.env, entry.date_start, dt_format="short"
             )
+            entry.display_name = f"{entry.type_id.name} {start}" if start else entry.type_id.name
 
     # ------------------------------------------------------------------
     # integrity
     # ------------------------------------------------------------------
+    week_approved = fields.Boolean(
+        "Week approved",
+        compute="_compute_week_approved",
+        help="The coordinator approved this week: only coordinators correct it now.",
+    )
+
+    is_locked = fields.Boolean(
+        compute="_compute_week_approved",
+        help="The week is approved and the user is no coordinator: read only.",
+    )
+
+    @api.depends_context("uid")
+    def _compute_week_approved(self):
+        approved = self._fsm_approved_weeks()
+        coordinator = self._fsm_is_coordinator()
+        for entry in self:
+            entry.week_approved = bool(
+                entry.employee_id
+                and entry.date_start
+                and (entry.employee_id.id, entry._fsm_monday()) in approved
+            )
+            entry.is_locked = entry.week_approved and not coordinator
+
+    @api.model
+    def _fsm_is_coordinator(self):
+        return (self.env.su and self.env.uid == SUPERUSER_ID) or self.env.user.has_group(
+            "fsm_orders.group_fsm_coordinator"
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         employees = self.env["hr.employee"].browse(
@@ -137,18 +166,100 @@ class ServiceWorkTime(models.Model):
             if vals.get("employee_id") and not vals.get("company_id"):
                 employee = self.env["hr.employee"].sudo().browse(vals["employee_id"])
                 vals["company_id"] = employee.company_id.id or self.env.company.id
-        return super().create(vals_list)
+        entries = super().create(vals_list)
+        entries._fsm_check_week_lock()
+        return entries
 
     def write(self, vals):
         employees = self.employee_id
         if vals.get("employee_id"):
             employees |= self.env["hr.employee"].browse(vals["employee_id"])
         employees.sudo()._fsm_lock_work_times()
-        return super().write(vals)
+        self._fsm_check_week_lock()
+        res = super().write(vals)
+        if {"employee_id", "date_start"} & set(vals):
+            self._fsm_check_week_lock()
+        return res
 
     def unlink(self):
         self.employee_id.sudo()._fsm_lock_work_times()
+        self._fsm_check_week_lock()
         return super().unlink()
+
+    # ------------------------------------------------------------------
+    # weeks
+    # ------------------------------------------------------------------
+    def _fsm_local_date(self):
+        """The entry's day in its technician's time zone."""
+        self.ensure_one()
+        tz = pytz.timezone(self.employee_id.sudo().tz or self.env.user.tz or "UTC")
+        return pytz.utc.localize(self.date_start).astimezone(tz).date()
+
+    def _fsm_monday(self):
+        day = self._fsm_local_date()
+        return day - timedelta(days=day.weekday())
+
+    @api.model
+    def _fsm_utc_bounds(self, employee, first_day, days=1):
+        """The naive UTC bounds of ``days`` days from ``first_day`` in
+        ``employee``'s time zone (a day, or a week from its Monday)."""
+        tz = pytz.timezone(employee.sudo().tz or self.env.user.tz or "UTC")
+        start, stop = (
+            tz.localize(datetime.combine(d, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+            for d in (first_day, first_day + timedelta(days=days))
+        )
+        return start, stop
+
+    @api.model
+    def _fsm_week_bounds(self, employee, monday):
+        return self._fsm_utc_bounds(employee, monday, days=7)
+
+    def _fsm_approved_weeks(self):
+        """{(employee id, monday)} of the approved weeks among these entries'."""
+        entries = self.filtered(lambda e: e.employee_id and e.date_start)
+        if not entries:
+            return set()
+        mondays = {entry._fsm_monday() for entry in entries}
+        weeks = (
+            self.env["service.work.week"]
+            .sudo()
+            .search(
+                [
+                    ("employee_id", "in", entries.employee_id.ids),
+                    ("week_start", "in", list(mondays)),
+                ]
+            )
+        )
+        return {(week.employee_id.id, week.week_start) for week in weeks}
+
+    def _fsm_check_week_lock(self):
+        """A technician changes nothing in a week their coordinator approved."""
+        if self._fsm_is_coordinator():
+            return
+        approved = self._fsm_approved_weeks()
+        for entry in self:
+            if (entry.employee_id.id, entry._fsm_monday()) in approved:
+                raise UserError(
+                    self.env._(
+                        "The week of %(week)s is approved: ask your coordinator to correct "
+                        "%(entry)s.",
+                        week=format_date(self.env, entry._fsm_monday()),
+                        entry=entry.display_name,
+                    )
+                )
+
+    def action_fsm_approve_weeks(self):
+        """Approve the weeks of the selected entries, for their technicians."""
+        weeks = self.env["service.work.week"]._fsm_approve(self)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("%s week(s) approved.", len(weeks)),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     @api.constrains("employee_id", "date_start", "date_stop")
     def _check_no_overlap(self):
@@ -231,13 +342,7 @@ class ServiceWorkTime(models.Model):
     def _fsm_local_day_bounds(self):
         """The UTC bounds of the entry's day in its technician's time zone."""
         self.ensure_one()
-        tz = pytz.timezone(self.employee_id.sudo().tz or self.env.user.tz or "UTC")
-        local = pytz.utc.localize(self.date_start).astimezone(tz).date()
-        start = tz.localize(datetime.combine(local, time.min)).astimezone(pytz.utc)
-        stop = tz.localize(datetime.combine(local + timedelta(days=1), time.min)).astimezone(
-            pytz.utc
-        )
-        return start.replace(tzinfo=None), stop.replace(tzinfo=None)
+        return self._fsm_utc_bounds(self.employee_id, self._fsm_local_date())
 
     def _fsm_running_label(self):
         """ "Travel since 10:02", in the user's time zone."""

@@ -261,3 +261,91 @@ class TestTimerBar(WorktimeCase):
         self.assertFalse(self.WorkTime.with_user(nobody).fsm_get_timer_state()["is_employee"])
         with self.assertRaisesRegex(UserError, "not an employee"):
             self.WorkTime.with_user(nobody).action_fsm_start_admin()
+
+
+@tagged("post_install", "-at_install")
+class TestCorrectionsAndApprovedWeeks(WorktimeCase):
+    """A technician corrects their own times until the coordinator approves
+    the week; coordinators correct any; the chatter keeps who changed what."""
+
+    def _last_tracking(self, entry):
+        self._flush_tracking()
+        message = self.env["mail.message"].search(
+            [
+                ("model", "=", entry._name),
+                ("res_id", "=", entry.id),
+                ("tracking_value_ids", "!=", False),
+            ],
+            order="id desc",
+            limit=1,
+        )
+        return message.author_id, {
+            value.field_id.name: (value.old_value_datetime, value.new_value_datetime)
+            for value in message.tracking_value_ids
+        }
+
+    def test_a_correction_is_tracked_with_its_author(self):
+        entry = self._entry(self.t0, 1.0)
+        self._flush_tracking()  # the entry exists before it is corrected
+        entry.with_user(self.user_tech_north).date_stop = self.t0 + timedelta(hours=1.5)
+        author, changes = self._last_tracking(entry)
+        self.assertEqual(author, self.user_tech_north.partner_id)
+        self.assertEqual(changes["date_stop"][1], self.t0 + timedelta(hours=1.5))
+        self.assertEqual(entry.duration, 1.5)
+
+    def test_an_approved_week_is_locked_for_the_technician_only(self):
+        entry = self._entry(self.t0, 1.0)
+        eriks = self._entry(self.t0, 1.0, employee=self.tech_south)
+        self._flush_tracking()
+        with self.assertRaisesRegex(UserError, "Only a coordinator"):
+            entry.with_user(self.user_tech_north).action_fsm_approve_weeks()
+        entry.with_user(self.user_coord_north).action_fsm_approve_weeks()
+        week = self.env["service.work.week"].search([("employee_id", "=", self.tech_north.id)])
+        self.assertEqual(week.week_start, entry._fsm_monday())
+        self.assertEqual(week.week_start.weekday(), 0)
+        self.assertFalse(eriks.week_approved, "Erik's week stays open")
+        mine = entry.with_user(self.user_tech_north)
+        self.assertTrue(mine.week_approved)
+        self.assertTrue(mine.is_locked)
+        self.assertFalse(entry.with_user(self.user_coord_north).is_locked)
+        for change in (
+            lambda: mine.write({"date_stop": self.t0 + timedelta(hours=2)}),
+            mine.unlink,
+            lambda: self.WorkTime.with_user(self.user_tech_north).create(
+                {
+                    "employee_id": self.tech_north.id,
+                    "type_id": self.type_admin.id,
+                    "date_start": self.t0 + timedelta(hours=2),
+                    "date_stop": self.t0 + timedelta(hours=3),
+                }
+            ),
+        ):
+            with self.assertRaisesRegex(UserError, "is approved"):
+                change()
+        self.assertEqual(entry.duration, 1.0, "nothing changed")
+        # the coordinator still corrects it, and the chatter says who did
+        entry.with_user(self.user_coord_north).date_stop = self.t0 + timedelta(hours=2)
+        author, _changes = self._last_tracking(entry)
+        self.assertEqual(author, self.user_coord_north.partner_id)
+        # reopened, the technician corrects again
+        week.with_user(self.user_coord_north).action_reopen()
+        mine.date_stop = self.t0 + timedelta(hours=1.75)
+        self.assertEqual(entry.duration, 1.75)
+
+    def test_a_week_with_a_running_timer_is_not_approved(self):
+        running = self.WorkTime._fsm_start(self.tech_north, "admin")
+        with self.assertRaisesRegex(UserError, "timer running"):
+            running.with_user(self.user_coord_north).action_fsm_approve_weeks()
+        self.assertFalse(self.env["service.work.week"].search([]))
+
+    def test_the_technician_reads_only_their_own_approvals(self):
+        entries = self._entry(self.t0, 1.0) | self._entry(self.t0, 1.0, employee=self.tech_south)
+        entries.with_user(self.user_manager).action_fsm_approve_weeks()
+        Week = self.env["service.work.week"]
+        self.assertEqual(
+            Week.with_user(self.user_tech_north).search([]).employee_id, self.tech_north
+        )
+        with self.assertRaises(AccessError):
+            Week.with_user(self.user_tech_north).create(
+                {"employee_id": self.tech_north.id, "week_start": entries[0]._fsm_monday()}
+            )

@@ -24,7 +24,7 @@ class TestWorktimeTours(FsmWorldMixin, HttpCase):
         self.browser_size = "390x844"
         self.touch_enabled = True
         self.start_tour("/odoo/my-day", "fsm_worktime_visit_on_the_phone", login="tech_north")
-        entries = self.order.work_time_ids.sorted("date_start")
+        entries = self.order.work_time_ids.sorted(lambda e: (e.date_start, e.id))
         self.assertEqual(entries.mapped("category"), ["travel", "work", "break", "work"])
         self.assertEqual(entries[0].distance_km, 12)
         self.assertFalse(entries.filtered("is_running"), "Finish stopped the timer")
