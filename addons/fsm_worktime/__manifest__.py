@@ -13,6 +13,7 @@
         "security/fsm_worktime_security.xml",
         "data/service_work_time_type_data.xml",
         "wizards/service_work_time_stop_views.xml",
+        "wizards/service_leave_replan_views.xml",
         "views/service_work_time_type_views.xml",
         "views/service_work_time_views.xml",
         "views/service_order_views.xml",

@@ -3,3 +3,4 @@ from . import service_work_time_type
 from . import service_work_time
 from . import service_order
 from . import service_work_week
+from . import hr_leave

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_datetime
 
 
 class ServiceOrder(models.Model):
@@ -149,6 +150,59 @@ class ServiceOrder(models.Model):
             return running._fsm_action_ask_distance()
         self.env["service.work.time"]._fsm_stop(employee)
         return True
+
+    # ------------------------------------------------------------------
+    # absences
+    # ------------------------------------------------------------------
+    def _fsm_absences(self):
+        """The technician's approved absences overlapping the visit at any
+        moment of its duration."""
+        self.ensure_one()
+        if not (self.technician_id and self.scheduled_start and self.scheduled_end):
+            return self.env["hr.leave"]
+        return (
+            self.env["hr.leave"]
+            .sudo()
+            .search(
+                [
+                    ("employee_id", "=", self.technician_id.id),
+                    ("state", "=", "validate"),
+                    ("date_from", "<", self.scheduled_end),
+                    ("date_to", ">", self.scheduled_start),
+                ],
+                limit=1,
+            )
+        )
+
+    def _get_step_refusal(self, step):
+        refusal = super()._get_step_refusal(step)
+        if refusal or step != "dispatch":
+            return refusal
+        if absence := self._fsm_absences():
+            return self.env._(
+                "%(technician)s is absent (%(absence)s, %(start)s – %(stop)s) during %(order)s: "
+                "plan it for another technician or another time.",
+                technician=self.technician_id.name,
+                absence=absence.holiday_status_id.name,
+                start=format_datetime(self.env, absence.date_from, dt_format="short"),
+                stop=format_datetime(self.env, absence.date_to, dt_format="short"),
+                order=self.name,
+            )
+        return False
+
+    def _fsm_schedule_replan(self, leave):
+        """An approved absence over this visit: its coordinator re-plans it."""
+        user = self.team_id.coordinator_id or self.create_uid
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Re-plan: %s is absent", leave.employee_id.name),
+            note=self.env._(
+                "%(technician)s's absence (%(absence)s) was approved over this visit.",
+                technician=leave.employee_id.name,
+                absence=leave.holiday_status_id.name,
+            ),
+            user_id=user.id,
+        )
 
     # ------------------------------------------------------------------
     # report and settlement hooks

@@ -1,1 +1,2 @@
 from . import service_work_time_stop
+from . import service_leave_replan
