@@ -112,23 +112,21 @@ class TestTimers(WorktimeCase):
 
     def test_the_odometer_gives_the_km(self):
         order = self._order_for()
+
+        def arrive(departure, arrival):
+            wizard = self._wizard(self._tap(order, "action_fsm_stop_timer"))
+            wizard.use_odometer = True
+            wizard.odometer_start, wizard.odometer_stop = departure, arrival
+            return wizard.save().action_confirm()
+
         self._tap(order, "action_fsm_start_travel")
-        action = self._tap(order, "action_fsm_stop_timer")
-        wizard = self._wizard(action)
-        wizard.use_odometer = True
-        wizard.odometer_start = 45210
-        wizard.odometer_stop = 45233
-        wizard.save().action_confirm()
+        arrive(45210, 45233)
         self.assertEqual(order.work_time_ids.distance_km, 23)
         self._tap(order, "action_fsm_start_travel")
-        action = self._tap(order, "action_fsm_stop_timer")
-        wizard = self._wizard(action)
-        wizard.use_odometer = True
-        wizard.odometer_start = 45233
-        wizard.odometer_stop = 45200
         with self.assertRaisesRegex(UserError, "below the one at departure"):
-            wizard.save().action_confirm()
-        self.assertTrue(self.WorkTime._fsm_running(self.tech_north), "nothing stopped")
+            arrive(45233, 45200)
+        running = self.WorkTime._fsm_running(self.tech_north)
+        self.assertEqual(running.category, "travel", "a refused odometer stops nothing")
 
     def test_a_coordinator_starting_the_order_starts_no_timer_of_theirs(self):
         order = self._order_for()
