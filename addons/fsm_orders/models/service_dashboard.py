@@ -143,13 +143,25 @@ class ServiceDashboard(models.AbstractModel):
 
     @api.model
     def get_day_overview(self):
-        """The tiles with their figures, grouped by section, for the dashboard."""
+        """The tiles with their figures, grouped by section, and the same
+        figures per team (``teams``, see ``_get_team_breakdown``). Each tile
+        is counted once: on a model with a team, one grouped count gives the
+        tile's figure (the sum) and its cells."""
         self._check_dashboard_access()
-        sections = {}
+        sections, columns, by_team = {}, [], {}
         for tile in self._get_visible_tiles():
             action = self.env["ir.actions.act_window"]._for_xml_id(tile["action"])
             model = self.env[action["res_model"]]
-            count = model.search_count(self._get_filters_domain(action, tile["filters"]))
+            domain = self._get_filters_domain(action, tile["filters"])
+            team_field = model._fields.get("team_id")
+            if team_field and team_field.comodel_name == "service.team":
+                groups = model._read_group(domain, ["team_id"], ["__count"])
+                count = sum(n for _team, n in groups)
+                columns.append(tile)
+                for team, n in groups:
+                    by_team.setdefault(team, {})[tile["key"]] = n
+            else:
+                count = model.search_count(domain)
             sections.setdefault(tile["section"], []).append(
                 {
                     "key": tile["key"],
@@ -161,41 +173,32 @@ class ServiceDashboard(models.AbstractModel):
             )
         return {
             "sections": [{"name": name, "tiles": tiles} for name, tiles in sections.items()],
-            "teams": self._get_team_breakdown(),
+            "teams": self._get_team_breakdown(columns, by_team),
         }
 
     @api.model
-    def _get_team_breakdown(self):
-        """The figures of the tiles on a model with a team, per team: one
-        grouped count per tile. Rows are the teams with a figure (and "No
-        team" when orders have none); columns the tiles, in their order. A
-        cell opens like its tile, with the team as one more facet. ``sections``
-        heads the columns with their tiles' sections (name and span)."""
-        columns, counts = [], {}
-        for tile in self._get_visible_tiles():
-            action = self.env["ir.actions.act_window"]._for_xml_id(tile["action"])
-            model = self.env[action["res_model"]]
-            team_field = model._fields.get("team_id")
-            if not team_field or team_field.comodel_name != "service.team":
-                continue
-            columns.append(
-                {
-                    "key": tile["key"],
-                    "label": tile["label"],
-                    "tone": tile.get("tone", "muted"),
-                    "section": tile["section"],
-                }
-            )
-            domain = self._get_filters_domain(action, tile["filters"])
-            for team, count in model._read_group(domain, ["team_id"], ["__count"]):
-                counts.setdefault(team, {})[tile["key"]] = count
-        teams = self.env["service.team"].browse([t.id for t in counts if t]).sorted()
+    def _get_team_breakdown(self, tiles, by_team):
+        """The table by team: ``columns`` the ``tiles`` counted by team, in
+        their order, headed by their ``sections`` (name and span); ``rows``
+        the teams with a figure, and "No team" last when some records have
+        none. ``by_team`` is {team: {tile key: count}}. A cell opens like its
+        tile, with the team as one more facet (``action_open_tile``)."""
+        columns = [
+            {
+                "key": tile["key"],
+                "label": tile["label"],
+                "tone": tile.get("tone", "muted"),
+                "section": tile["section"],
+            }
+            for tile in tiles
+        ]
+        teams = self.env["service.team"].browse([t.id for t in by_team if t]).sorted()
         rows = [
-            {"id": team.id, "name": team.display_name, "counts": counts[team]} for team in teams
+            {"id": team.id, "name": team.display_name, "counts": by_team[team]} for team in teams
         ]
         no_team = self.env["service.team"]
-        if no_team in counts:
-            rows.append({"id": False, "name": self.env._("No team"), "counts": counts[no_team]})
+        if no_team in by_team:
+            rows.append({"id": False, "name": self.env._("No team"), "counts": by_team[no_team]})
         sections = []
         for column in columns:
             if sections and sections[-1]["name"] == column["section"]:

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.tools import SQL
 
 
@@ -43,8 +43,3 @@ class HrEmployee(models.Model):
             )
         )
         self.invalidate_recordset(["fsm_work_time_version"])
-
-    @api.model
-    def _fsm_current(self):
-        """The employee of the current user in the current company."""
-        return self.env.user.employee_id
