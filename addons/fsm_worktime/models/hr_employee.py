@@ -11,6 +11,10 @@ class HrEmployee(models.Model):
     fsm_work_time_version = fields.Integer(
         "Work times version", copy=False, readonly=True, groups="base.group_system"
     )
+    # the last day whose anomalies were checked (see service.work.anomaly)
+    fsm_anomalies_checked_until = fields.Date(
+        "Anomalies checked until", copy=False, readonly=True, groups="base.group_system"
+    )
 
     def _fsm_lock_work_times(self):
         """Serialise changes to these employees' work times.

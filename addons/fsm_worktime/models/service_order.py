@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
+from .service_work_time_type import CATEGORIES
+
 
 class ServiceOrder(models.Model):
     """The order's timers: the technician starts travel and work from My day
@@ -17,7 +19,7 @@ class ServiceOrder(models.Model):
     travel_hours = fields.Float("Travel hours", compute="_compute_work_times")
     travel_km = fields.Float("Travel (km)", compute="_compute_work_times")
     fsm_timer_category = fields.Selection(
-        related="fsm_my_timer_id.category", string="My running timer"
+        CATEGORIES, string="My running timer", compute="_compute_fsm_my_timer"
     )
     fsm_my_timer_id = fields.Many2one(
         "service.work.time",
@@ -55,6 +57,7 @@ class ServiceOrder(models.Model):
         for order in self:
             mine = running.order_id == order
             order.fsm_my_timer_id = running if mine else False
+            order.fsm_timer_category = running.category if mine else False
             order.fsm_timer_label = label if mine else False
 
     # ------------------------------------------------------------------

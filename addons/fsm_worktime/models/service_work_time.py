@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 import pytz
@@ -6,10 +7,10 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date, format_datetime
 
-from .service_work_time_type import CATEGORIES
-
 # no technician drives more than this in a day: a larger figure is a typo
 MAX_KM_PER_DAY = 2000.0
+# a change of these fields may make or unmake an anomaly of the entry's day
+ANOMALY_FIELDS = {"employee_id", "type_id", "order_id", "date_start", "date_stop", "distance_km"}
 
 
 class ServiceWorkTime(models.Model):
@@ -62,7 +63,7 @@ class ServiceWorkTime(models.Model):
         tracking=True,
         domain="[('company_id', 'in', [company_id, False])]",
     )
-    category = fields.Selection(CATEGORIES, related="type_id.category", store=True)
+    category = fields.Selection(related="type_id.category", store=True)
     paid = fields.Boolean(related="type_id.paid", store=True)
     billable = fields.Boolean(related="type_id.billable", store=True)
     date_start = fields.Datetime("Start", required=True, default=fields.Datetime.now, tracking=True)
@@ -168,6 +169,7 @@ class ServiceWorkTime(models.Model):
                 vals["company_id"] = employee.company_id.id or self.env.company.id
         entries = super().create(vals_list)
         entries._fsm_check_week_lock()
+        entries._fsm_recheck_days(entries._fsm_days())
         return entries
 
     def write(self, vals):
@@ -176,15 +178,98 @@ class ServiceWorkTime(models.Model):
             employees |= self.env["hr.employee"].browse(vals["employee_id"])
         employees.sudo()._fsm_lock_work_times()
         self._fsm_check_week_lock()
+        days = self._fsm_days()
         res = super().write(vals)
         if {"employee_id", "date_start"} & set(vals):
             self._fsm_check_week_lock()
+        if ANOMALY_FIELDS & set(vals):
+            self._fsm_recheck_days(days, self._fsm_days())
         return res
 
     def unlink(self):
         self.employee_id.sudo()._fsm_lock_work_times()
         self._fsm_check_week_lock()
-        return super().unlink()
+        days = self._fsm_days()
+        res = super().unlink()
+        self._fsm_recheck_days(days)
+        return res
+
+    # ------------------------------------------------------------------
+    # anomalies (see service.work.anomaly)
+    # ------------------------------------------------------------------
+    def _fsm_days(self):
+        """{employee id: {local day}} of these entries."""
+        days = defaultdict(set)
+        for entry in self.filtered(lambda e: e.employee_id and e.date_start):
+            days[entry.employee_id.id].add(entry._fsm_local_date())
+        return days
+
+    @api.model
+    def _fsm_recheck_days(self, *days_by_employee):
+        """A correction of a day whose anomalies were listed lists them anew."""
+        merged = defaultdict(set)
+        for days in days_by_employee:
+            for employee_id, employee_days in days.items():
+                merged[employee_id] |= employee_days
+        if merged:
+            self.env["service.work.anomaly"]._fsm_refresh_entries_days(merged)
+
+    def _fsm_outside_visit(self, grace):
+        """True when this work entry lies outside its order's visit by more
+        than ``grace``: before the order was started or after it was
+        finished, or, for an order never started, outside its schedule."""
+        self.ensure_one()
+        order = self.order_id.sudo()
+        begin = order.date_started or order.scheduled_start
+        end = order.date_finished or (not order.date_started and order.scheduled_end)
+        if begin and self.date_start < begin - grace:
+            return True
+        stop = self.date_stop or self.date_start
+        return bool(end and stop > end + grace)
+
+    @api.model
+    def _fsm_schedule_end(self, employee, day):
+        """The naive UTC end of ``employee``'s working schedule on their local
+        ``day``, or None when the schedule has no hours that day."""
+        calendar = employee.resource_calendar_id
+        if not calendar:
+            return None
+        start, stop = self._fsm_utc_bounds(employee, day)
+        intervals = calendar._attendance_intervals_batch(
+            pytz.utc.localize(start), pytz.utc.localize(stop), resources=employee.resource_id
+        )[employee.resource_id.id]
+        ends = [interval[1] for interval in intervals]
+        return max(ends).astimezone(pytz.utc).replace(tzinfo=None) if ends else None
+
+    @api.model
+    def _fsm_close_forgotten_timers(self):
+        """Stop each timer still running after its day ended (in the
+        technician's time zone): at the schedule's end of that day, or at the
+        day's last second when it was started after it. The entry is marked
+        *closed automatically*, says so in its chatter, and becomes an
+        anomaly when its day is checked."""
+        Anomaly = self.env["service.work.anomaly"]
+        running = self.sudo().search(
+            [("date_stop", "=", False), ("date_start", "<", fields.Datetime.now())]
+        )
+        for entry in running:
+            employee = entry.employee_id
+            day = entry._fsm_local_date()
+            if Anomaly._fsm_local_today(employee) <= day:
+                continue
+            end = self._fsm_schedule_end(employee, day)
+            if not end or end <= entry.date_start:
+                end = self._fsm_utc_bounds(employee, day)[1] - timedelta(seconds=1)
+            employee._fsm_lock_work_times()
+            entry.write({"date_stop": end, "source": "auto"})
+            entry.message_post(
+                body=self.env._(
+                    "Stopped automatically at %s: the timer was still running when the day "
+                    "ended. Correct it if the technician stopped at another time.",
+                    entry.with_context(tz=employee.tz)._fsm_format_local(end),
+                ),
+                message_type="notification",
+            )
 
     # ------------------------------------------------------------------
     # weeks
