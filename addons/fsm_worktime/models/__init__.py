@@ -2,9 +2,11 @@ from . import hr_employee
 from . import service_work_time_type
 from . import service_work_time
 from . import service_order
+from . import service_order_settlement
 from . import service_work_week
 from . import hr_leave
 from . import service_work_anomaly
 from . import res_company
 from . import res_config_settings
 from . import service_team
+from . import res_partner

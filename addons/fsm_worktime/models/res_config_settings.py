@@ -7,3 +7,19 @@ class ResConfigSettings(models.TransientModel):
     fsm_worktime_tolerance = fields.Integer(
         related="company_id.fsm_worktime_tolerance", readonly=False
     )
+    fsm_labour_rate_mode = fields.Selection(
+        related="company_id.fsm_labour_rate_mode", readonly=False
+    )
+    fsm_labour_fixed_product_id = fields.Many2one(
+        related="company_id.fsm_labour_fixed_product_id", readonly=False
+    )
+    fsm_labour_hour_product_id = fields.Many2one(
+        related="company_id.fsm_labour_hour_product_id", readonly=False
+    )
+    fsm_labour_km_product_id = fields.Many2one(
+        related="company_id.fsm_labour_km_product_id", readonly=False
+    )
+    fsm_labour_rounding_minutes = fields.Integer(
+        related="company_id.fsm_labour_rounding_minutes", readonly=False
+    )
+    fsm_labour_rounding = fields.Selection(related="company_id.fsm_labour_rounding", readonly=False)
