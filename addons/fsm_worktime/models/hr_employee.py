@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 
@@ -47,3 +47,10 @@ class HrEmployee(models.Model):
             )
         )
         self.invalidate_recordset(["fsm_work_time_version"])
+
+    @api.model
+    def _fsm_demo_hourly_costs(self):
+        """Demo: technicians cost 38 to 47 an hour, so orders show a cost."""
+        technicians = self.search([("is_technician", "=", True), ("hourly_cost", "=", 0)])
+        for index, employee in enumerate(technicians.sorted("name")):
+            employee.hourly_cost = 38 + index % 10

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.tools import formatLang
+from odoo.tools.sql import column_exists, create_column
 
 from .res_company import LABOUR_RATE_MODES
 
@@ -63,6 +64,19 @@ class ServiceOrder(models.Model):
         help="Internal cost of the order: each technician's paid hours on it times their "
         "hourly cost (Employees, HR settings tab).",
     )
+
+    def _auto_init(self):
+        """On install, the orders there are take the company's default rate
+        in one statement: computing it would write "None → Hourly" in the
+        chatter of every order (the field is tracked), and take minutes on a
+        large database. No client has a rate of their own yet."""
+        if not column_exists(self.env.cr, "service_order", "labour_rate_mode"):
+            create_column(self.env.cr, "service_order", "labour_rate_mode", "varchar")
+            self.env.cr.execute(
+                "UPDATE service_order SET labour_rate_mode = %s",
+                [self.env["res.company"]._fields["fsm_labour_rate_mode"].default(self)],
+            )
+        return super()._auto_init()
 
     @api.depends("partner_id", "company_id")
     def _compute_labour_rate_mode(self):

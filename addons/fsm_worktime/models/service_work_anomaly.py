@@ -60,11 +60,12 @@ class ServiceWorkAnomaly(models.Model):
         ondelete="cascade",
     )  # fmt: skip
     order_id = fields.Many2one(related="work_time_id.order_id", store=True, string="Order")
-    expected_hours = fields.Float("Scheduled (h)", readonly=True)
-    recorded_hours = fields.Float("Booked (h)", readonly=True)
+    expected_hours = fields.Float("Scheduled (h)", readonly=True, aggregator=None)
+    recorded_hours = fields.Float("Booked (h)", readonly=True, aggregator=None)
     deviation_hours = fields.Float(
         "Deviation (h)",
         readonly=True,
+        aggregator=None,  # the sum of days off schedule tells nothing
         help="Paid time booked minus the schedule's hours: negative when time is missing.",
     )
     description = fields.Char(compute="_compute_description")

@@ -4,3 +4,4 @@ from . import test_tours
 from . import test_absences
 from . import test_anomalies
 from . import test_settlement
+from . import test_security
