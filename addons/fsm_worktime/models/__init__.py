@@ -4,3 +4,6 @@ from . import service_work_time
 from . import service_order
 from . import service_work_week
 from . import hr_leave
+from . import service_order_alerts
+from . import res_company
+from . import res_config_settings
