@@ -10,3 +10,4 @@ from . import res_company
 from . import res_config_settings
 from . import service_team
 from . import res_partner
+from . import service_order_alerts

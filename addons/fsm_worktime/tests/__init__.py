@@ -5,3 +5,4 @@ from . import test_absences
 from . import test_anomalies
 from . import test_settlement
 from . import test_security
+from . import test_alerts
