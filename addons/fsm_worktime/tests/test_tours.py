@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
@@ -34,3 +36,28 @@ class TestWorktimeTours(FsmWorldMixin, HttpCase):
         )
         self.assertEqual(admin.category, "admin")
         self.assertFalse(admin.is_running, "stopped from the bar")
+
+    def test_the_planning_shows_an_approved_absence(self):
+        """The coordinator's planning draws the technician's approved time off
+        of the week beside the orders."""
+        today = fields.Date.today()
+        # a working day in the calendar's week (Sunday to Saturday)
+        day = today + timedelta(days={5: -1, 6: 1}.get(today.weekday(), 0))
+        leave_type = self.env["hr.leave.type"].create(
+            {"name": "Vacation", "requires_allocation": False, "leave_validation_type": "hr"}
+        )
+        leave = self.env["hr.leave"].create(
+            {
+                "employee_id": self.tech_north.id,
+                "holiday_status_id": leave_type.id,
+                "request_date_from": day,
+                "request_date_to": day,
+            }
+        )
+        leave.with_context(fsm_replan_confirmed=True).action_approve()
+        self.assertEqual(leave.state, "validate")
+        self.user_coord_north.password = "coord_north"
+        action = self.env.ref("fsm_orders.action_service_order_calendar")
+        self.start_tour(
+            f"/odoo/action-{action.id}", "fsm_worktime_absence_on_the_planning", login="coord_north"
+        )

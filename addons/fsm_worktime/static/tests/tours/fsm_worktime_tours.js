@@ -77,3 +77,29 @@ registry.category("web_tour.tours").add("fsm_worktime_visit_on_the_phone", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("fsm_worktime_absence_on_the_planning", {
+    steps: () => [
+        {
+            content: "The week's approved absence is drawn beside the orders",
+            trigger: '.o_calendar_renderer .fc-event.o_fsm_absence:contains("Anna Andersson: absent")',
+        },
+        {
+            content: "Beside the week's order",
+            trigger: ".o_calendar_renderer .fc-event:not(.o_fsm_absence):contains(Café Norr)",
+        },
+        {
+            content: "An absence opens nothing and cannot be moved",
+            trigger: ".o_calendar_renderer .fc-event.o_fsm_absence",
+            run: "click",
+        },
+        {
+            content: "Untick Anna in the side panel: her absence goes",
+            trigger: '.o_calendar_filter_item:contains("Anna Andersson") input',
+            run: "click",
+        },
+        {
+            trigger: ".o_calendar_renderer:not(:has(.o_fsm_absence))",
+        },
+    ],
+});
