@@ -4,3 +4,4 @@ from . import service_work_time
 from . import service_order
 from . import service_work_week
 from . import hr_leave
+from . import service_kpi_goal
