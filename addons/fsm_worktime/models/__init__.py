@@ -11,3 +11,4 @@ from . import res_config_settings
 from . import service_team
 from . import res_partner
 from . import service_order_alerts
+from . import service_kpi_goal

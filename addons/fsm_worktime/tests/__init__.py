@@ -6,3 +6,4 @@ from . import test_anomalies
 from . import test_settlement
 from . import test_security
 from . import test_alerts
+from . import test_kpis

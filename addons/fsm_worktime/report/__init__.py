@@ -1,0 +1,1 @@
+from . import service_work_kpi_report
