@@ -340,6 +340,13 @@ def build_entries(employees, tech_users, teams, client, site, first_day, last_da
              service_work_time AS ref WHERE ref.id = %(ref)s ORDER BY b.date_start""",
         {"ref": entry.id},
     )
+    # the order's paid hours (its labour cost stays 0: the technicians cost nothing here)
+    sql(
+        """UPDATE service_order AS o SET labour_hours = s.hours
+             FROM (SELECT order_id, sum(duration) FILTER (WHERE paid) AS hours
+                     FROM service_work_time WHERE order_id IS NOT NULL GROUP BY order_id) AS s
+            WHERE o.id = s.order_id"""
+    )
     entries_s = time.perf_counter() - start
     return order, entry, orders_s, entries_s
 
@@ -523,11 +530,61 @@ measure(
 # 2. The anomaly list
 # --------------------------------------------------------------------------
 def measure_anomaly_list():
-    """LEAD: the anomaly list figure goes here (built on another branch):
-    measure the coordinator's anomaly list of the last week / month over this
-    year of entries, as the lines above, e.g.
-    ``measure("coordinator: anomaly list, last month", lambda: ...)``."""
-    bench("coordinator: anomaly list: not on this branch (see measure_anomaly_list)")
+    """The hourly check of a day for every technician, and the coordinator's
+    anomaly list (grouped by day, the first group opened) once a month of
+    days has been checked."""
+    Anomaly = quiet["service.work.anomaly"]
+    month = [last_day - timedelta(days=n) for n in range(30)]
+
+    def check_yesterday():
+        employees.sudo().write({"fsm_anomalies_checked_until": last_day - timedelta(days=1)})
+        Anomaly._cron_fsm_check_days()
+        return Anomaly.search_count([("date", "=", last_day)])
+
+    measure(
+        f"hourly job: check yesterday of {N_TECHNICIANS} technicians",
+        check_yesterday,
+        lambda n: f"{n} anomalies",
+        repeat=3,
+    )
+    start = time.perf_counter()
+    for employee in employees:
+        Anomaly._fsm_refresh(employee, set(month))
+    quiet.flush_all()
+    cr.commit()
+    total = Anomaly.search_count([])
+    bench(
+        f"checked 30 days of {N_TECHNICIANS} technicians in {time.perf_counter() - start:.1f} s:"
+        f" {total} anomalies"
+    )
+    List = Anomaly.with_user(coordinator)
+    view = quiet.ref("fsm_worktime.service_work_anomaly_view_search").id
+    domain = [("state", "=", "open")]
+    assert List.get_view(view, "search")["arch"]  # the coordinator may open the list
+    spec = {name: {} for name in ("date", "employee_id", "kind", "description", "order_id",
+                                  "deviation_hours", "state", "work_time_id")}  # fmt: skip
+    measure(
+        "coordinator: anomaly list, open, by day (groups + first day's rows)",
+        lambda: List.web_read_group(
+            domain,
+            ["date:day"],
+            ["__count"],
+            limit=80,
+            order="date:day desc",
+            auto_unfold=True,
+            unfold_read_specification=spec,
+            unfold_read_default_limit=80,
+        ),
+        lambda r: f"{r['length']} days, {len(r['groups'][0].get('__records', []))} rows opened",
+        lambda r: r["length"] >= 1,
+    )
+    measure(
+        "coordinator: anomaly list, one technician's month (80 rows + count)",
+        lambda: List.web_search_read(
+            domain + [("employee_id", "=", technician.id)], spec, limit=80, count_limit=10001
+        ),
+        lambda r: f"{r['length']} anomalies",
+    )
 
 
 measure_anomaly_list()

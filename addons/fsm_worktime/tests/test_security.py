@@ -25,4 +25,7 @@ class TestWorkTimeCompanies(CompanySeparationMixin, WorktimeCase):
         )
         self.env["service.work.week"].with_user(self.user_coord_north)._fsm_approve(travel)
         self.env["service.work.anomaly"]._fsm_refresh(self.tech_north, {travel._fsm_local_date()})
+        self.env["service.kpi.goal"].create(
+            {"kpi": "travel_share", "target": 20, "company_id": self.company.id}
+        )
         self._assert_other_company_sees_nothing("fsm_worktime")

@@ -2,6 +2,7 @@ import base64
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 from ..models.service_kpi_goal import KPIS
 
@@ -44,6 +45,24 @@ class ServiceKpiDashboard(models.TransientModel):
         "res.company", required=True, default=lambda self: self.env.company
     )
     line_ids = fields.One2many("service.kpi.dashboard.line", "dashboard_id", string="KPIs")
+
+    @api.depends("date_from", "date_to", "team_id")
+    def _compute_display_name(self):
+        """ "Work time KPIs: 1 Dec 2026 – 31 Dec 2026, North" in the breadcrumb."""
+        for dashboard in self:
+            dates = (
+                " – ".join(
+                    format_date(self.env, day) for day in (dashboard.date_from, dashboard.date_to)
+                )
+                if dashboard.date_from and dashboard.date_to
+                else ""
+            )
+            parts = [part for part in (dates, dashboard.team_id.name) if part]
+            dashboard.display_name = (
+                self.env._("Work time KPIs: %s", ", ".join(parts))
+                if parts
+                else self.env._("Work time KPIs")
+            )
 
     @api.depends("period")
     def _compute_dates(self):
