@@ -40,7 +40,6 @@ class ServiceWorkTime(models.Model):
         "hr.employee",
         string="Technician",
         required=True,
-        index=True,
         tracking=True,
         default=lambda self: self.env.user.employee_id,
     )
@@ -100,6 +99,9 @@ class ServiceWorkTime(models.Model):
         "(employee_id) WHERE date_stop IS NULL",
         "A technician has one running timer at a time.",
     )
+    # a technician's entries of a day or a week: the overlap check, the anomaly
+    # check, the week lock and My times all ask for them
+    _employee_date_start = models.Index("(employee_id, date_start)")
 
     @api.depends("date_start", "date_stop")
     def _compute_duration(self):
