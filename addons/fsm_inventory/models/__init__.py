@@ -1,0 +1,5 @@
+from . import res_company
+from . import hr_employee
+from . import stock_move
+from . import service_order_part
+from . import service_order

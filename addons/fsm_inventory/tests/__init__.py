@@ -1,0 +1,2 @@
+from . import test_parts
+from . import test_concurrency
