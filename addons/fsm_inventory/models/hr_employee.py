@@ -15,7 +15,6 @@ class HrEmployee(models.Model):
         "Van",
         readonly=True,
         copy=False,
-        groups="fsm_orders.group_fsm_technician",
         help="The technician's van: the stock they carry and use on site.",
     )
 
@@ -71,3 +70,13 @@ class HrEmployee(models.Model):
                 tuple(locations.ids),
             )
         )
+
+
+class HrEmployeePublic(models.Model):
+    """The van is on the public profile too: coordinators and technicians,
+    who are no HR officers, read employees through it (and Odoo refuses to
+    read an employee field the public profile lacks)."""
+
+    _inherit = "hr.employee.public"
+
+    van_location_id = fields.Many2one("stock.location", "Van", readonly=True)

@@ -50,6 +50,24 @@ class TestVanStock(InventoryCase):
         self.assertEqual(newcomer.van_location_id.name, "Nils Nilsson")
         self.assertNotEqual(newcomer.van_location_id, self.van)
 
+    def test_staff_without_hr_rights_read_technicians_and_their_van(self):
+        """Coordinators and technicians read employees through the public
+        profile: the van is on it, so reading a technician never fails."""
+        for user in (self.user_coord_north, self.user_tech_north):
+            with self.subTest(user=user.login):
+                employee = self.tech_north.with_user(user)
+                self.assertEqual(employee.van_location_id, self.van)
+                self.assertTrue(employee.user_id)
+        planned = self._new_order(
+            technician_id=self.tech_north.id,
+            team_id=self.team_north.id,
+            scheduled_start=self.tomorrow_9,
+            scheduled_duration=1.0,
+        ).with_user(self.user_coord_north)
+        planned.action_plan()
+        planned.with_context(fsm_skip_client_notification=True).action_dispatch()
+        self.assertEqual(planned.state, "dispatched")
+
     def test_planned_parts_go_to_the_van_on_a_transfer(self):
         part = self._part(3)
         self.assertTrue(self.order.fsm_parts_to_prepare)
