@@ -61,6 +61,17 @@ def _pdf_part(raw):
     return b""
 
 
+def answer_required_questions(api, lines):
+    """Answer each required checklist question with a valid value."""
+    for line in lines:
+        value = {
+            "yesno": {"value_yesno": "yes"},
+            "number": {"value_number": line["min_value"] if line["has_range"] else 1.0},
+            "text": {"value_text": "checked"},
+        }[line["answer_type"]]
+        api("service.order.checklist.line", "write", ids=[line["id"]], vals=value)
+
+
 def _state(api, order_id):
     return api("service.order", "read", ids=[order_id], fields=["state"])[0]["state"]
 
@@ -95,13 +106,7 @@ def test_order_walks_from_coordinator_to_done_by_its_technician(
     refused = anna.call("service.order", "action_done", ids=[order_id])
     assert refused.status_code == 422, refused.text
     assert required[0]["name"] in refused.json()["message"]
-    for line in required:
-        value = {
-            "yesno": {"value_yesno": "yes"},
-            "number": {"value_number": line["min_value"] if line["has_range"] else 1.0},
-            "text": {"value_text": "checked"},
-        }[line["answer_type"]]
-        anna("service.order.checklist.line", "write", ids=[line["id"]], vals=value)
+    answer_required_questions(anna, required)
     anna(
         "service.order", "write", ids=[order_id],
         vals={"signed_by": "Client Contact", "signature": SIGNATURE_PNG},

@@ -10,7 +10,7 @@ import math
 import time
 from datetime import datetime, timedelta
 
-from test_scenario_api import SIGNATURE_PNG
+from test_scenario_api import SIGNATURE_PNG, answer_required_questions
 
 
 def _order_for_anna_now(planner):
@@ -45,13 +45,7 @@ def _fill_required_answers(anna, order_id):
         domain=[("order_id", "=", order_id), ("is_required", "=", True)],
         fields=["answer_type", "has_range", "min_value"],
     )  # fmt: skip
-    for line in lines:
-        value = {
-            "yesno": {"value_yesno": "yes"},
-            "number": {"value_number": line["min_value"] if line["has_range"] else 1.0},
-            "text": {"value_text": "checked"},
-        }[line["answer_type"]]
-        anna("service.order.checklist.line", "write", ids=[line["id"]], vals=value)
+    answer_required_questions(anna, lines)
 
 
 def test_a_timed_visit_is_settled_on_a_draft_invoice(planner, anna):
