@@ -13,8 +13,10 @@
         "security/fsm_inventory_security.xml",
         "data/fsm_inventory_data.xml",
         "views/service_order_part_views.xml",
+        "views/service_order_part_kanban_views.xml",
         "views/service_order_views.xml",
         "views/hr_employee_views.xml",
     ],
     "demo": ["demo/fsm_inventory_demo.xml"],
+    "assets": {"web.assets_tests": ["fsm_inventory/static/tests/tours/*.js"]},
 }
