@@ -1,2 +1,4 @@
 from . import test_parts
 from . import test_concurrency
+from . import test_serials
+from . import test_collected_external
