@@ -111,9 +111,7 @@ class ServiceOrderPart(models.Model):
         readonly=False,
         help="Unit price for the client: the cost until someone enters another.",
     )
-    receipt_image = fields.Image(
-        "Receipt photo", attachment=True, max_width=1920, max_height=1920
-    )
+    receipt_image = fields.Image("Receipt photo", attachment=True, max_width=1920, max_height=1920)
     quantity_planned = fields.Float("Planned", digits="Product Unit", default=1.0)
     quantity_used = fields.Float("Used", digits="Product Unit", readonly=True, copy=False)
     quantity_returned = fields.Float("Returned", digits="Product Unit", readonly=True, copy=False)

@@ -57,9 +57,9 @@ class TestCollectedParts(SettleCase):
         part.with_user(self.user_tech_north).action_fsm_use()
         action = part.with_user(self.user_tech_north).action_fsm_collect_wizard()
         wizard = Form(
-            self.env[action["res_model"]].with_user(self.user_tech_north).with_context(
-                action["context"]
-            )
+            self.env[action["res_model"]]
+            .with_user(self.user_tech_north)
+            .with_context(**action["context"])
         )
         wizard.quantity = 1
         wizard.save().action_collect()
@@ -83,9 +83,11 @@ class TestCollectedParts(SettleCase):
     def test_collecting_nothing_or_less_is_refused(self):
         part = self._part(0)
         for quantity in (0, -1):
-            with self.subTest(quantity=quantity):
-                with self.assertRaisesRegex(UserError, "above zero"):
-                    part.with_user(self.user_tech_north)._fsm_collect(quantity)
+            with (
+                self.subTest(quantity=quantity),
+                self.assertRaisesRegex(UserError, "above zero"),
+            ):
+                part.with_user(self.user_tech_north)._fsm_collect(quantity)
         with self.assertRaisesRegex(UserError, "counted in whole Units"):
             part.with_user(self.user_tech_north)._fsm_collect(0.5)
         self.assertEqual(part.quantity_collected, 0)
@@ -140,9 +142,11 @@ class TestExternalAndServiceParts(SettleCase):
             ({"name": False}, "description"),
             ({"purchase_cost": 0.0}, "purchase cost"),
         ):
-            with self.subTest(missing=regex):
-                with self.assertRaisesRegex(ValidationError, f"needs its {regex}"):
-                    self._external(**missing)
+            with (
+                self.subTest(missing=regex),
+                self.assertRaisesRegex(ValidationError, f"needs its {regex}"),
+            ):
+                self._external(**missing)
         with self.assertConstraintRefused("service.order.part", "cannot be negative"):
             self._external(purchase_cost=-4.0, sale_price=-1.0)
         with self.assertConstraintRefused("service.order.part", "A catalogue part needs a product"):

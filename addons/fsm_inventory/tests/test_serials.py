@@ -134,9 +134,9 @@ class TestSerialParts(SerialCase):
         replacement.with_user(self.user_tech_north).action_fsm_use()
         action = replacement.with_user(self.user_tech_north).action_fsm_collect_wizard()
         wizard = Form(
-            self.env[action["res_model"]].with_user(self.user_tech_north).with_context(
-                action["context"]
-            )
+            self.env[action["res_model"]]
+            .with_user(self.user_tech_north)
+            .with_context(**action["context"])
         )
         self.assertIn(wizard.lot_name, ("SN-1", "SN-2"))
         wizard.lot_name = "SN-1"
@@ -157,7 +157,9 @@ class TestSerialParts(SerialCase):
         # SN-1 is free again: it may be fitted elsewhere once repaired
         bar = self._dispatched_order(client=self.client_bar)
         self.Quant._update_available_quantity(self.switch, self.van, 1, lot_id=self.sn3)
-        self._line(self.switch, self.sn3, order=bar).with_user(self.user_tech_north).action_fsm_use()
+        self._line(self.switch, self.sn3, order=bar).with_user(
+            self.user_tech_north
+        ).action_fsm_use()
         self.assertEqual(self.machine_bar.component_ids.lot_id, self.sn3)
 
     def test_a_collected_serial_part_needs_its_serial(self):

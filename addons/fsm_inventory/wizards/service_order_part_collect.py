@@ -8,9 +8,7 @@ class ServiceOrderPartCollect(models.TransientModel):
     _name = "service.order.part.collect"
     _description = "Collect a part from the client"
 
-    part_id = fields.Many2one(
-        "service.order.part", "Part line", required=True, ondelete="cascade"
-    )
+    part_id = fields.Many2one("service.order.part", "Part line", required=True, ondelete="cascade")
     product_id = fields.Many2one(related="part_id.product_id")
     tracking = fields.Selection(related="part_id.product_id.tracking")
     quantity = fields.Float(digits="Product Unit", default=1.0, required=True)
