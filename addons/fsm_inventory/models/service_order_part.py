@@ -72,6 +72,7 @@ class ServiceOrderPart(models.Model):
     product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
     tracking = fields.Selection(related="product_id.tracking")
     product_type = fields.Selection(related="product_id.type")
+    product_is_storable = fields.Boolean(related="product_id.is_storable")
     lot_id = fields.Many2one(
         "stock.lot",
         "Serial / lot",
@@ -402,8 +403,15 @@ class ServiceOrderPart(models.Model):
             )
 
     def _fsm_use_from_van(self, quantity):
+        """Goods leave the van for the client: a tracked part with a serial
+        or lot the van holds, a serial one at a time and not fitted on
+        another machine; a storable part no more than the van holds."""
+        self.ensure_one()
         self._fsm_check_lot_given()
-        if self.product_id.tracking == "serial" and float_compare(quantity, 1.0, 2) > 0:
+        if (
+            self.product_id.tracking == "serial"
+            and float_compare(quantity, 1.0, precision_digits=2) > 0
+        ):
             raise UserError(
                 self.env._(
                     "%(part)s has a serial number per unit: use one line per serial.",
@@ -595,7 +603,10 @@ class ServiceOrderPart(models.Model):
                         product.display_name,
                     )
                 )
-            if product.tracking == "serial" and float_compare(quantity, 1.0, 2) > 0:
+            if (
+                product.tracking == "serial"
+                and float_compare(quantity, 1.0, precision_digits=2) > 0
+            ):
                 raise UserError(
                     self.env._(
                         "%s has a serial number per unit: collect one serial at a time.",
