@@ -16,6 +16,8 @@
         "views/service_order_part_kanban_views.xml",
         "views/service_order_views.xml",
         "views/hr_employee_views.xml",
+        "views/service_equipment_views.xml",
+        "wizards/service_order_part_collect_views.xml",
     ],
     "demo": ["demo/fsm_inventory_demo.xml"],
     "assets": {"web.assets_tests": ["fsm_inventory/static/tests/tours/*.js"]},

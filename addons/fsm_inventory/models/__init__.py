@@ -3,3 +3,5 @@ from . import hr_employee
 from . import stock_move
 from . import service_order_part
 from . import service_order
+from . import service_equipment_component
+from . import service_equipment

@@ -11,6 +11,49 @@ class ResCompany(models.Model):
         "van. Made when the first technician gets a van.",
     )
 
+    fsm_collected_location_id = fields.Many2one(
+        "stock.location",
+        "Collected from clients",
+        help="Where broken parts taken back from clients are kept: an internal location "
+        "beside the warehouse's stock (not under it, so that deliveries never pick them). "
+        "Made when the first part is collected.",
+    )
+    fsm_external_part_product_id = fields.Many2one(
+        "product.product",
+        "External part product",
+        help="The service product external parts are invoiced with (the line names the part).",
+    )
+
+    def _fsm_collected_location(self):
+        """The company's *Collected from clients* location, made on demand
+        under its first warehouse's view location: internal, so that its
+        stock is counted and valued, but outside the warehouse's stock, so
+        that nothing collected is picked for a delivery or a van."""
+        self.ensure_one()
+        if self.fsm_collected_location_id:
+            return self.fsm_collected_location_id
+        warehouse = self._fsm_warehouse()
+        location = (
+            self.env["stock.location"]
+            .sudo()
+            .create(
+                {
+                    "name": self.env._("Collected from clients"),
+                    "usage": "internal",
+                    "location_id": warehouse.view_location_id.id,
+                    "company_id": self.id,
+                }
+            )
+        )
+        self.sudo().fsm_collected_location_id = location
+        return location
+
+    def _fsm_external_part_product(self):
+        self.ensure_one()
+        return self.fsm_external_part_product_id or self.env.ref(
+            "fsm_inventory.product_external_part"
+        )
+
     def _fsm_van_parent_location(self):
         """The company's *Vans* location, made under its first warehouse."""
         self.ensure_one()

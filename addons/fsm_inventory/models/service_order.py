@@ -34,7 +34,7 @@ class ServiceOrder(models.Model):
     def _fsm_parts_to_prepare(self):
         self.ensure_one()
         return self.part_ids.sudo().filtered(
-            lambda p: not p.transfer_move_id and p.quantity_pending > 0
+            lambda p: not p.transfer_move_id and p.quantity_pending > 0 and p._fsm_moves_stock()
         )
 
     def _compute_part_transfer_count(self):
@@ -105,7 +105,8 @@ class ServiceOrder(models.Model):
         (labour from fsm_worktime)."""
         lines = super()._prepare_settlement_lines()
         pricelist = self.partner_id.commercial_partner_id.property_product_pricelist
-        for part in self.part_ids.filtered(lambda p: p.quantity_used > 0):
+        used = self.part_ids.filtered(lambda p: p.quantity_used > 0)
+        for part in used.filtered(lambda p: p.source == "catalogue"):
             line = {
                 "product_id": part.product_id.id,
                 "quantity": part.quantity_used,
@@ -119,4 +120,22 @@ class ServiceOrder(models.Model):
                     part.product_id, part.quantity_used
                 )
             lines.append(line)
+        # external parts: the company's "External part" service product, named
+        # by the part and priced as the line says (it never was in our stock)
+        external_product = self.company_id._fsm_external_part_product()
+        for part in used.filtered(lambda p: p.source == "external"):
+            lines.append(
+                {
+                    "product_id": external_product.id,
+                    "quantity": part.quantity_used,
+                    "product_uom_id": external_product.uom_id.id,
+                    "price_unit": part.sale_price,
+                    "name": self.env._(
+                        "%(part)s (external, %(supplier)s) on %(order)s",
+                        part=part.name,
+                        supplier=part.supplier_id.display_name,
+                        order=self.name,
+                    ),
+                }
+            )
         return lines

@@ -17,6 +17,26 @@ class ServiceOrderPart(models.Model):
       warehouse (an internal transfer, validated at once); no more than was
       planned and not used.
 
+    * **collected** from the client: a broken part taken back to the firm,
+      from the client to the company's *Collected from clients* location
+      (validated at once; see ``res.company._fsm_collected_location``). A
+      collected serial is marked removed from the machine's structure;
+    * **external**: bought outside the catalogue (supplier, description,
+      cost, sale price, receipt photo). It never was in our stock, so it
+      moves none: *Use* marks it used, and it is invoiced with the company's
+      *External part* service product;
+    * a **service** product (labour from the catalogue) moves no stock
+      either: *Use* marks it used, so that it is invoiced. Consumables that
+      are not storable move without an availability check (Odoo keeps no
+      stock of them).
+
+    Tracked parts carry their lot or serial on every move: using one needs a
+    lot the van holds; a serial-numbered part is one line per serial (it
+    plans at most one). Used goods with a machine (``equipment_id``, the
+    order's machine by default) are fitted on it: a
+    ``service.equipment.component`` each; a serial already fitted on another
+    machine is refused.
+
     Quantities only grow through these actions, never by typing, so that the
     stock always says what the lines say. Stock is moved with the superuser
     after the checks of this model (the technician's own order and van), as
@@ -36,14 +56,63 @@ class ServiceOrderPart(models.Model):
     technician_user_id = fields.Many2one(
         related="order_id.technician_user_id", store=True, string="Technician user"
     )
+    source = fields.Selection(
+        [("catalogue", "Catalogue"), ("external", "External")],
+        required=True,
+        default="catalogue",
+        help="Catalogue: a product of ours, moved from the van. External: bought outside the "
+        "catalogue by the technician; it moves no stock.",
+    )
     product_id = fields.Many2one(
         "product.product",
         "Part",
-        required=True,
-        domain="[('type', '=', 'consu'), ('sale_ok', '=', True), "
+        domain="[('type', 'in', ('consu', 'service')), ('sale_ok', '=', True), "
         "('company_id', 'in', [company_id, False])]",
     )
     product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
+    tracking = fields.Selection(related="product_id.tracking")
+    product_type = fields.Selection(related="product_id.type")
+    product_is_storable = fields.Boolean(related="product_id.is_storable")
+    lot_id = fields.Many2one(
+        "stock.lot",
+        "Serial / lot",
+        copy=False,
+        domain="[('product_id', '=', product_id), ('quant_ids.location_id', '=', van_location_id)]",
+        help="The serial number or lot used from the van; needed to use a tracked part.",
+    )
+    van_location_id = fields.Many2one(related="order_id.technician_id.van_location_id")
+    equipment_id = fields.Many2one(
+        "service.equipment",
+        "Machine",
+        compute="_compute_equipment_id",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+        domain="[('id', 'in', order_equipment_ids)]",
+        help="The machine the part is fitted on: the order's machine when it has one.",
+    )
+    order_equipment_ids = fields.Many2many(related="order_id.equipment_ids")
+    date_used = fields.Datetime("Used on", readonly=True, copy=False)
+    quantity_collected = fields.Float(
+        "Collected",
+        digits="Product Unit",
+        readonly=True,
+        copy=False,
+        help="Broken parts taken back from the client to the firm.",
+    )
+    # external parts
+    name = fields.Char("Description", help="What the external part is, as on the receipt.")
+    supplier_id = fields.Many2one("res.partner", "Supplier", help="Where the part was bought.")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    purchase_cost = fields.Monetary("Purchase cost", help="Unit cost on the supplier's receipt.")
+    sale_price = fields.Monetary(
+        "Sale price",
+        compute="_compute_sale_price",
+        store=True,
+        readonly=False,
+        help="Unit price for the client: the cost until someone enters another.",
+    )
+    receipt_image = fields.Image("Receipt photo", attachment=True, max_width=1920, max_height=1920)
     quantity_planned = fields.Float("Planned", digits="Product Unit", default=1.0)
     quantity_used = fields.Float("Used", digits="Product Unit", readonly=True, copy=False)
     quantity_returned = fields.Float("Returned", digits="Product Unit", readonly=True, copy=False)
@@ -70,9 +139,76 @@ class ServiceOrderPart(models.Model):
     )
 
     _quantities_positive = models.Constraint(
-        "CHECK(quantity_planned >= 0 AND quantity_used >= 0 AND quantity_returned >= 0)",
+        "CHECK(quantity_planned >= 0 AND quantity_used >= 0 AND quantity_returned >= 0"
+        " AND quantity_collected >= 0)",
         "A part's quantities cannot be negative.",
     )
+    _catalogue_has_product = models.Constraint(
+        "CHECK(source = 'external' OR product_id IS NOT NULL)",
+        "A catalogue part needs a product: choose one, or record it as an external part.",
+    )
+    _prices_positive = models.Constraint(
+        "CHECK(COALESCE(purchase_cost, 0) >= 0 AND COALESCE(sale_price, 0) >= 0)",
+        "An external part's cost and price cannot be negative.",
+    )
+
+    @api.depends("order_id")
+    def _compute_equipment_id(self):
+        for part in self:
+            if not part.equipment_id:
+                machines = part.order_id.equipment_ids
+                part.equipment_id = machines if len(machines) == 1 else False
+
+    @api.depends("purchase_cost")
+    def _compute_sale_price(self):
+        # decided: no margin setting; the cost is the starting price, and the
+        # technician or coordinator enters the client's price
+        for part in self:
+            if part.source == "external" and not part.sale_price:
+                part.sale_price = part.purchase_cost
+
+    @api.constrains("source", "supplier_id", "name", "purchase_cost")
+    def _check_external(self):
+        for part in self.filtered(lambda p: p.source == "external"):
+            missing = [
+                label
+                for label, value in (
+                    (self.env._("supplier"), part.supplier_id),
+                    (self.env._("description"), part.name),
+                    (self.env._("purchase cost"), part.purchase_cost > 0),
+                )
+                if not value
+            ]
+            if missing:
+                raise ValidationError(
+                    self.env._(
+                        "An external part needs its %(missing)s: enter them from the receipt.",
+                        missing=", ".join(missing),
+                    )
+                )
+
+    @api.constrains("product_id", "lot_id", "quantity_planned")
+    def _check_lot(self):
+        for part in self.filtered("product_id"):
+            if part.lot_id and part.lot_id.product_id != part.product_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(lot)s is a serial of %(other)s, not of %(part)s: choose one of the "
+                        "part's own.",
+                        lot=part.lot_id.name,
+                        other=part.lot_id.product_id.display_name,
+                        part=part.product_id.display_name,
+                    )
+                )
+            if part.tracking == "serial" and part.quantity_planned > 1:
+                raise ValidationError(
+                    self.env._(
+                        "%(part)s has a serial number per unit: add one line per serial "
+                        "instead of %(quantity)s on one.",
+                        part=part.product_id.display_name,
+                        quantity=part.quantity_planned,
+                    )
+                )
 
     @api.depends("quantity_planned", "quantity_used", "quantity_returned")
     def _compute_quantity_pending(self):
@@ -92,23 +228,30 @@ class ServiceOrderPart(models.Model):
                 else 0.0
             )
 
+    def _fsm_moves_stock(self):
+        """Catalogue goods move stock; services and external parts do not."""
+        self.ensure_one()
+        return self.source == "catalogue" and self.product_id.type == "consu"
+
     def _fsm_whole_units_only(self):
         """A part counted in units (Odoo's *Units*, or a unit rounded to
         whole numbers) is planned and used in whole numbers."""
         self.ensure_one()
         uom = self.product_id.uom_id
+        if not uom:  # an external part: counted in units
+            return True
         unit = self.env.ref("uom.product_uom_unit", raise_if_not_found=False)
         return uom == unit or uom.rounding >= 1
 
     def _fsm_check_whole(self, quantity, verb):
         self.ensure_one()
-        uom = self.product_id.uom_id
+        uom = self.product_id.uom_id or self.env.ref("uom.product_uom_unit")
         step = 1.0 if self._fsm_whole_units_only() else uom.rounding
         if not float_is_zero(quantity - float_round(quantity, precision_rounding=step), 6):
             raise ValidationError(
                 self.env._(
                     "%(part)s is counted in whole %(unit)s: %(quantity)s cannot be %(verb)s.",
-                    part=self.product_id.display_name,
+                    part=self._fsm_label(),
                     unit=uom.name,
                     quantity=quantity,
                     verb=verb,
@@ -120,10 +263,14 @@ class ServiceOrderPart(models.Model):
         for part in self:
             part._fsm_check_whole(part.quantity_planned, self.env._("planned"))
 
+    def _fsm_label(self):
+        self.ensure_one()
+        return self.product_id.display_name or self.name or ""
+
     # ------------------------------------------------------------------
     # rules
     # ------------------------------------------------------------------
-    def _fsm_check_may_move(self):
+    def _fsm_check_may_move(self, needs_van=True):
         """Parts move on an order that is not finished or cancelled, by its
         technician or a coordinator; the order has a technician with a van."""
         for part in self:
@@ -136,24 +283,31 @@ class ServiceOrderPart(models.Model):
                 raise UserError(
                     self.env._("%s is not your order: use parts on your own orders.", order.name)
                 )
-            if not order.technician_id.sudo().van_location_id:
+            if needs_van and not order.technician_id.sudo().van_location_id:
                 raise UserError(
                     self.env._("%s has no technician with a van to take parts from.", order.name)
                 )
 
-    def _fsm_check_quantity(self, quantity):
+    def _fsm_check_quantity(self, quantity, verb=None):
         self.ensure_one()
-        if float_compare(quantity, 0.0, precision_rounding=self.product_id.uom_id.rounding) <= 0:
+        rounding = self.product_id.uom_id.rounding or 0.01
+        if float_compare(quantity, 0.0, precision_rounding=rounding) <= 0:
             raise UserError(self.env._("Enter a quantity above zero."))
-        self._fsm_check_whole(quantity, self.env._("used"))
+        self._fsm_check_whole(quantity, verb or self.env._("used"))
 
     # ------------------------------------------------------------------
     # stock
     # ------------------------------------------------------------------
-    def _fsm_move(self, quantity, source, destination, picking_type, partner=None, validate=True):
+    def _fsm_move(
+        self, quantity, source, destination, picking_type, partner=None, validate=True, lot=None
+    ):
         """One move of this part in a transfer of its own type; validated at
-        once unless ``validate`` is false (the warehouse's to pick)."""
+        once unless ``validate`` is false (the warehouse's to pick). A
+        tracked part moves its lot (``lot``, or the line's): the move line
+        carries it, made here before ``_action_done`` rather than reserved by
+        Odoo, which could pick another serial."""
         self.ensure_one()
+        lot = lot if lot is not None else self.lot_id
         order = self.order_id
         picking = (
             self.env["stock.picking"]
@@ -184,10 +338,29 @@ class ServiceOrderPart(models.Model):
         )
         picking.action_confirm()
         if validate:
-            picking.action_assign()
-            for move in picking.move_ids:
-                move.quantity = move.product_uom_qty
+            if lot and self.product_id.tracking != "none":
+                move = picking.move_ids
+                move.move_line_ids.unlink()
+                self.env["stock.move.line"].sudo().create(
+                    {
+                        "move_id": move.id,
+                        "picking_id": picking.id,
+                        "product_id": self.product_id.id,
+                        "product_uom_id": move.product_uom.id,
+                        "lot_id": lot.id,
+                        "quantity": quantity,
+                        "location_id": source.id,
+                        "location_dest_id": destination.id,
+                        "company_id": order.company_id.id,
+                        "picked": True,
+                    }
+                )
                 move.picked = True
+            else:
+                picking.action_assign()
+                for move in picking.move_ids:
+                    move.quantity = move.product_uom_qty
+                    move.picked = True
             picking._action_done()
         return picking.move_ids
 
@@ -200,29 +373,14 @@ class ServiceOrderPart(models.Model):
 
     def _fsm_use(self, quantity):
         self.ensure_one()
-        self._fsm_check_may_move()
+        stocked = self._fsm_moves_stock()
+        self._fsm_check_may_move(needs_van=stocked)
         self._fsm_check_quantity(quantity)
-        technician = self.order_id.technician_id.sudo()
-        technician._fsm_lock_van()
-        van = technician.van_location_id
-        available = self.env["stock.quant"].sudo()._get_available_quantity(self.product_id, van)
-        rounding = self.product_id.uom_id.rounding
-        if float_compare(quantity, available, precision_rounding=rounding) > 0:
-            raise UserError(
-                self.env._(
-                    "%(van)s holds %(available)s %(unit)s of %(part)s: %(quantity)s cannot be "
-                    "used.",
-                    van=van.display_name,
-                    available=available,
-                    unit=self.product_id.uom_id.name,
-                    part=self.product_id.display_name,
-                    quantity=quantity,
-                )
-            )
-        warehouse = self.order_id.company_id._fsm_warehouse()
-        customers = self.env.ref("stock.stock_location_customers")
-        self._fsm_move(quantity, van, customers, warehouse.out_type_id)
-        vals = {"quantity_used": self.quantity_used + quantity}
+        if stocked:
+            self._fsm_use_from_van(quantity)
+        self._fsm_fit(quantity)
+        rounding = self.product_id.uom_id.rounding or 0.01
+        vals = {"quantity_used": self.quantity_used + quantity, "date_used": fields.Datetime.now()}
         if (
             float_compare(
                 self.quantity_used + quantity, self.quantity_planned, precision_rounding=rounding
@@ -232,6 +390,118 @@ class ServiceOrderPart(models.Model):
             vals["quantity_planned"] = self.quantity_used + quantity
         self.sudo().write(vals)
 
+    def _fsm_check_lot_given(self):
+        """A tracked part moves with its lot or serial."""
+        self.ensure_one()
+        if self.product_id.tracking != "none" and not self.lot_id:
+            raise UserError(
+                self.env._(
+                    "%(part)s is tracked by serial or lot number: choose the one you take "
+                    "from the van first.",
+                    part=self.product_id.display_name,
+                )
+            )
+
+    def _fsm_use_from_van(self, quantity):
+        """Goods leave the van for the client: a tracked part with a serial
+        or lot the van holds, a serial one at a time and not fitted on
+        another machine; a storable part no more than the van holds."""
+        self.ensure_one()
+        self._fsm_check_lot_given()
+        if (
+            self.product_id.tracking == "serial"
+            and float_compare(quantity, 1.0, precision_digits=2) > 0
+        ):
+            raise UserError(
+                self.env._(
+                    "%(part)s has a serial number per unit: use one line per serial.",
+                    part=self.product_id.display_name,
+                )
+            )
+        self._fsm_check_serial_free()
+        technician = self.order_id.technician_id.sudo()
+        technician._fsm_lock_van()
+        van = technician.van_location_id
+        rounding = self.product_id.uom_id.rounding
+        if self.product_id.is_storable:
+            Quant = self.env["stock.quant"].sudo()
+            if self.lot_id:
+                available = Quant._get_available_quantity(
+                    self.product_id, van, lot_id=self.lot_id, strict=True
+                )
+                if float_compare(quantity, available, precision_rounding=rounding) > 0:
+                    raise UserError(
+                        self.env._(
+                            "%(van)s holds %(available)s %(unit)s of %(part)s with the "
+                            "serial/lot %(lot)s: choose a serial or lot that is in the van.",
+                            van=van.display_name,
+                            available=available,
+                            unit=self.product_id.uom_id.name,
+                            part=self.product_id.display_name,
+                            lot=self.lot_id.name,
+                        )
+                    )
+            available = Quant._get_available_quantity(self.product_id, van)
+            if float_compare(quantity, available, precision_rounding=rounding) > 0:
+                raise UserError(
+                    self.env._(
+                        "%(van)s holds %(available)s %(unit)s of %(part)s: %(quantity)s cannot be "
+                        "used.",
+                        van=van.display_name,
+                        available=available,
+                        unit=self.product_id.uom_id.name,
+                        part=self.product_id.display_name,
+                        quantity=quantity,
+                    )
+                )
+        warehouse = self.order_id.company_id._fsm_warehouse()
+        customers = self.env.ref("stock.stock_location_customers")
+        self._fsm_move(quantity, van, customers, warehouse.out_type_id)
+
+    # ------------------------------------------------------------------
+    # the machine's structure
+    # ------------------------------------------------------------------
+    def _fsm_check_serial_free(self):
+        """A serial is fitted on one machine at a time."""
+        self.ensure_one()
+        if self.product_id.tracking != "serial" or not self.lot_id:
+            return
+        # sudo: the other machine may be one the technician cannot read
+        fitted = (
+            self.env["service.equipment.component"]
+            .sudo()
+            .search(
+                [("lot_id", "=", self.lot_id.id), ("equipment_id", "!=", self.equipment_id.id)],
+                limit=1,
+            )
+        )
+        if fitted:
+            raise UserError(
+                self.env._(
+                    "Serial %(lot)s of %(part)s is already fitted on %(machine)s: collect it "
+                    "there first, or choose another serial.",
+                    lot=self.lot_id.name,
+                    part=self.product_id.display_name,
+                    machine=fitted.equipment_id.display_name,
+                )
+            )
+
+    def _fsm_fit(self, quantity):
+        """Used goods with a machine join its structure; services do not."""
+        self.ensure_one()
+        if not self.equipment_id or self.product_id.type == "service":
+            return
+        self.env["service.equipment.component"].sudo().create(
+            {
+                "equipment_id": self.equipment_id.id,
+                "product_id": self.product_id.id,
+                "name": self._fsm_label(),
+                "lot_id": self.lot_id.id,
+                "quantity": quantity,
+                "part_id": self.id,
+            }
+        )
+
     def action_fsm_return(self):
         """The planned parts left unused go back to the warehouse."""
         for part in self:
@@ -240,8 +510,15 @@ class ServiceOrderPart(models.Model):
 
     def _fsm_return(self, quantity):
         self.ensure_one()
+        if not self._fsm_moves_stock():
+            raise UserError(
+                self.env._(
+                    "%s is not stock of ours: there is nothing to take back to the warehouse.",
+                    self._fsm_label(),
+                )
+            )
         self._fsm_check_may_move()
-        self._fsm_check_quantity(quantity)
+        self._fsm_check_quantity(quantity, self.env._("returned"))
         rounding = self.product_id.uom_id.rounding
         if float_compare(quantity, self.quantity_pending, precision_rounding=rounding) > 0:
             raise UserError(
@@ -253,23 +530,116 @@ class ServiceOrderPart(models.Model):
                     pending=self.quantity_pending,
                 )
             )
+        self._fsm_check_lot_given()
         technician = self.order_id.technician_id.sudo()
         technician._fsm_lock_van()
         van = technician.van_location_id
-        available = self.env["stock.quant"].sudo()._get_available_quantity(self.product_id, van)
-        if float_compare(quantity, available, precision_rounding=rounding) > 0:
-            raise UserError(
-                self.env._(
-                    "%(van)s holds %(available)s of %(part)s: %(quantity)s cannot go back.",
-                    van=van.display_name,
-                    available=available,
-                    part=self.product_id.display_name,
-                    quantity=quantity,
+        if self.product_id.is_storable:
+            available = (
+                self.env["stock.quant"]
+                .sudo()
+                ._get_available_quantity(
+                    self.product_id, van, lot_id=self.lot_id or None, strict=bool(self.lot_id)
                 )
             )
+            if float_compare(quantity, available, precision_rounding=rounding) > 0:
+                raise UserError(
+                    self.env._(
+                        "%(van)s holds %(available)s of %(part)s: %(quantity)s cannot go back.",
+                        van=van.display_name,
+                        available=available,
+                        part=self.product_id.display_name,
+                        quantity=quantity,
+                    )
+                )
         warehouse = self.order_id.company_id._fsm_warehouse()
         self._fsm_move(quantity, van, warehouse.lot_stock_id, warehouse.int_type_id)
         self.sudo().quantity_returned += quantity
+
+    # ------------------------------------------------------------------
+    # collected from the client
+    # ------------------------------------------------------------------
+    def action_fsm_collect_wizard(self):
+        """*Collect*: asks how many (and which serial) are taken back."""
+        self.ensure_one()
+        self._fsm_check_collectable()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Collect from the client"),
+            "res_model": "service.order.part.collect",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_part_id": self.id},
+        }
+
+    def _fsm_check_collectable(self):
+        self.ensure_one()
+        if not self._fsm_moves_stock():
+            raise UserError(
+                self.env._(
+                    "%s is not a catalogue part: only catalogue goods are collected back to "
+                    "the firm.",
+                    self._fsm_label(),
+                )
+            )
+
+    def _fsm_collect(self, quantity, lot_name=None):
+        """A broken part comes back from the client to the company's
+        *Collected from clients* location (validated at once). A serial
+        collected from the line's machine is marked removed there."""
+        self.ensure_one()
+        self._fsm_check_collectable()
+        self._fsm_check_may_move(needs_van=False)
+        self._fsm_check_quantity(quantity, self.env._("collected"))
+        product = self.product_id
+        lot = self.env["stock.lot"]
+        if product.tracking != "none":
+            lot_name = (lot_name or "").strip()
+            if not lot_name:
+                raise UserError(
+                    self.env._(
+                        "%s is tracked by serial or lot number: enter the one on the collected "
+                        "part.",
+                        product.display_name,
+                    )
+                )
+            if (
+                product.tracking == "serial"
+                and float_compare(quantity, 1.0, precision_digits=2) > 0
+            ):
+                raise UserError(
+                    self.env._(
+                        "%s has a serial number per unit: collect one serial at a time.",
+                        product.display_name,
+                    )
+                )
+            Lot = self.env["stock.lot"].sudo()
+            company = self.order_id.company_id
+            lot = Lot.search(
+                [
+                    ("product_id", "=", product.id),
+                    ("name", "=", lot_name),
+                    ("company_id", "in", [company.id, False]),
+                ],
+                limit=1,
+            ) or Lot.create({"product_id": product.id, "name": lot_name, "company_id": company.id})
+        company = self.order_id.company_id
+        warehouse = company._fsm_warehouse()
+        customers = self.env.ref("stock.stock_location_customers")
+        self._fsm_move(
+            quantity, customers, company._fsm_collected_location(), warehouse.in_type_id, lot=lot
+        )
+        if lot and self.equipment_id:
+            self.env["service.equipment.component"].sudo().search(
+                [("equipment_id", "=", self.equipment_id.id), ("lot_id", "=", lot.id)]
+            ).write(
+                {
+                    "active": False,
+                    "date_removed": fields.Datetime.now(),
+                    "removed_order_id": self.order_id.id,
+                }
+            )
+        self.sudo().quantity_collected += quantity
 
     @api.model
     def _fsm_demo_parts(self):

@@ -1,3 +1,5 @@
 from . import test_parts
 from . import test_concurrency
 from . import test_tours
+from . import test_serials
+from . import test_collected_external

@@ -196,5 +196,6 @@ class TestInventoryCompanies(CompanySeparationMixin, InventoryCase):
         cls._setup_other_company()
 
     def test_another_companys_coordinator_sees_no_part(self):
-        self._part(1)
+        self._stock_van(1)
+        self._part(1).with_user(self.user_tech_north).action_fsm_use()  # fitted: a component
         self._assert_other_company_sees_nothing("fsm_inventory")

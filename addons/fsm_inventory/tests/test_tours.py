@@ -17,8 +17,13 @@ class TestPartsOnThePhone(FsmWorldMixin, HttpCase):
             {"name": "Burr set 64 mm", "type": "consu", "is_storable": True, "list_price": 42.0,
              "default_code": "BUR-64"}
         )  # fmt: skip
+        cls.gasket = cls.env["product.product"].create(
+            {"name": "Group gasket 8.5 mm", "type": "consu", "is_storable": True,
+             "list_price": 6.0, "default_code": "GSK-85"}
+        )  # fmt: skip
         cls.van = cls.tech_north.van_location_id
         cls.env["stock.quant"]._update_available_quantity(cls.burrs, cls.van, 3)
+        cls.env["stock.quant"]._update_available_quantity(cls.gasket, cls.van, 4)
         cls.order = cls._dispatched_order(contact_id=cls.contact_cafe.id)
         cls.order.with_user(cls.user_tech_north).write(
             {"part_ids": [(0, 0, {"product_id": cls.burrs.id, "quantity_planned": 2})]}
@@ -31,9 +36,13 @@ class TestPartsOnThePhone(FsmWorldMixin, HttpCase):
         )
         customers = self.env.ref("stock.stock_location_customers")
         self.assertEqual(self.order.state, "done")
-        self.assertEqual(self.order.part_ids.quantity_used, 2)
-        self.assertEqual(self.env["stock.quant"]._get_available_quantity(self.burrs, self.van), 1)
-        delivered = self.order.part_ids.move_ids.filtered(
-            lambda m: m.state == "done" and m.location_dest_id == customers
-        )
-        self.assertEqual(sum(delivered.mapped("quantity")), 2)
+        Quant = self.env["stock.quant"]
+        for product, used, left in ((self.burrs, 2, 1), (self.gasket, 1, 3)):
+            with self.subTest(part=product.name):
+                part = self.order.part_ids.filtered(lambda p, product=product: p.product_id == product)
+                self.assertEqual(part.quantity_used, used)
+                self.assertEqual(Quant._get_available_quantity(product, self.van), left)
+                delivered = part.move_ids.filtered(
+                    lambda m: m.state == "done" and m.location_dest_id == customers
+                )
+                self.assertEqual(sum(delivered.mapped("quantity")), used)
