@@ -15,6 +15,10 @@
         "views/service_order_part_views.xml",
         "views/service_order_views.xml",
         "views/hr_employee_views.xml",
+        "views/service_order_estimate_views.xml",
+        "views/service_order_batch_settlement_views.xml",
+        "wizards/service_settlement_export_views.xml",
+        "report/service_order_estimate_report.xml",
     ],
     "demo": ["demo/fsm_inventory_demo.xml"],
 }

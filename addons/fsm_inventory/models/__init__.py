@@ -3,3 +3,7 @@ from . import hr_employee
 from . import stock_move
 from . import service_order_part
 from . import service_order
+from . import service_order_estimate
+from . import service_order_part_estimate
+from . import service_order_estimate_settlement
+from . import service_order_batch_settlement

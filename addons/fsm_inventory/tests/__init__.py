@@ -1,2 +1,5 @@
 from . import test_parts
 from . import test_concurrency
+from . import test_estimate
+from . import test_settlement_export
+from . import test_batch_settlement
