@@ -197,4 +197,7 @@ class TestInventoryCompanies(CompanySeparationMixin, InventoryCase):
 
     def test_another_companys_coordinator_sees_no_part(self):
         self._part(1)
+        self.env["service.order.estimate"].create(
+            {"order_id": self.order.id, "line_ids": [(0, 0, {"product_id": self.burrs.id})]}
+        )
         self._assert_other_company_sees_nothing("fsm_inventory")
