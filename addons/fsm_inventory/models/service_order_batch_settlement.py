@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 class ServiceOrder(models.Model):
     """Settling many done orders at once from the list (*Create invoices*)."""
 
-    _inherit = "service.order"
+    _inherit = "service.order"  # pylint: disable=consider-merging-classes-inherited
 
     def action_fsm_create_invoices(self):
         """One draft invoice for each settleable order of the selection.

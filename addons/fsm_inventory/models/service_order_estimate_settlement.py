@@ -5,7 +5,7 @@ from odoo.tools import float_compare
 class ServiceOrder(models.Model):
     """Extra charge estimates on the order, and their prices on its invoice."""
 
-    _inherit = "service.order"
+    _inherit = "service.order"  # pylint: disable=consider-merging-classes-inherited
 
     estimate_ids = fields.One2many("service.order.estimate", "order_id", string="Estimates")
     estimate_count = fields.Integer(compute="_compute_estimate_count")

@@ -136,10 +136,10 @@ class TestEstimate(EstimateCase):
             lambda: line.write({"price_unit": 1.0}),
             lambda: line.write({"quantity": 5}),
             lambda: estimate.write({"line_ids": [(0, 0, {"product_id": self.burrs.id})]}),
-            lambda: line.unlink(),
-            lambda: estimate.unlink(),
-            lambda: estimate.action_refuse(),
-            lambda: estimate.action_sign(),
+            line.unlink,
+            estimate.unlink,
+            estimate.action_refuse,
+            estimate.action_sign,
         ):
             with self.assertRaisesRegex(UserError, "is Signed and can no longer be changed"):
                 change()

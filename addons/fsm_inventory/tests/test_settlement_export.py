@@ -7,6 +7,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools.misc import file_open
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
@@ -81,9 +82,8 @@ class TestSettlementExport(InventoryCase):
             archive.read("invoices.csv").decode("utf-8").splitlines()[0],
             ";".join(INVOICE_COLUMNS),
         )
-        usage = (
-            open(__file__.rsplit("/tests/", 1)[0] + "/readme/USAGE.md", encoding="utf-8").read()
-        )
+        with file_open("fsm_inventory/readme/USAGE.md") as usage_file:
+            usage = usage_file.read()
         for column in STOCK_COLUMNS + INVOICE_COLUMNS:
             self.assertIn(f"`{column}`", usage, "every column is documented")
 

@@ -98,8 +98,7 @@ class ServiceSettlementExport(models.TransientModel):
             if not orders:
                 raise UserError(
                     self.env._(
-                        "None of the selected orders is of %s: pick its orders or another "
-                        "company.",
+                        "None of the selected orders is of %s: pick its orders or another company.",
                         self.company_id.name,
                     )
                 )
@@ -198,9 +197,12 @@ class ServiceSettlementExport(models.TransientModel):
         if source.usage == "customer":
             return "collected"
         vans = move.company_id.fsm_van_parent_location_id
-        if vans and source.parent_path.startswith(vans.parent_path):
-            if not destination.parent_path.startswith(vans.parent_path):
-                return "return"
+        if (
+            vans
+            and source.parent_path.startswith(vans.parent_path)
+            and not destination.parent_path.startswith(vans.parent_path)
+        ):
+            return "return"
         return "internal"
 
     # ------------------------------------------------------------------
@@ -226,7 +228,9 @@ class ServiceSettlementExport(models.TransientModel):
             for line in invoice.invoice_line_ids.filtered(
                 lambda aml: aml.display_type == "product"
             ):
-                rate = sum(line.tax_ids.filtered(lambda t: t.amount_type == "percent").mapped("amount"))
+                rate = sum(
+                    line.tax_ids.filtered(lambda t: t.amount_type == "percent").mapped("amount")
+                )
                 rows.append(
                     [
                         invoice.name if invoice.name and invoice.name != "/" else "",
