@@ -5,3 +5,7 @@ from . import service_order_part
 from . import service_order
 from . import service_equipment_component
 from . import service_equipment
+from . import service_order_estimate
+from . import service_order_part_estimate
+from . import service_order_estimate_settlement
+from . import service_order_batch_settlement

@@ -198,4 +198,7 @@ class TestInventoryCompanies(CompanySeparationMixin, InventoryCase):
     def test_another_companys_coordinator_sees_no_part(self):
         self._stock_van(1)
         self._part(1).with_user(self.user_tech_north).action_fsm_use()  # fitted: a component
+        self.env["service.order.estimate"].create(
+            {"order_id": self.order.id, "line_ids": [(0, 0, {"product_id": self.burrs.id})]}
+        )
         self._assert_other_company_sees_nothing("fsm_inventory")

@@ -1,1 +1,2 @@
 from . import service_order_part_collect
+from . import service_settlement_export
