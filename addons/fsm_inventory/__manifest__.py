@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "Field Service Suite contributors",
     "website": "https://github.com/fsm-suite/fsm-suite",
-    "depends": ["fsm_orders", "stock", "sale_management"],
+    "depends": ["fsm_orders", "stock", "sale_management", "sale_stock"],
     "data": [
         "security/ir.model.access.csv",
         "security/fsm_inventory_security.xml",
@@ -15,6 +15,12 @@
         "views/service_order_part_views.xml",
         "views/service_order_views.xml",
         "views/hr_employee_views.xml",
+        "data/fsm_inventory_offer_data.xml",
+        "views/sale_order_views.xml",
+        "views/service_offer_reject_reason_views.xml",
+        "wizards/service_offer_reject_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/menus.xml",
     ],
     "demo": ["demo/fsm_inventory_demo.xml"],
 }

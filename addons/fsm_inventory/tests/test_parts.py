@@ -197,4 +197,7 @@ class TestInventoryCompanies(CompanySeparationMixin, InventoryCase):
 
     def test_another_companys_coordinator_sees_no_part(self):
         self._part(1)
+        self.env["service.offer.reject.reason"].create(
+            {"name": "Chose our other firm", "company_id": self.company.id}
+        )
         self._assert_other_company_sees_nothing("fsm_inventory")
