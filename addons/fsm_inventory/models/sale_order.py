@@ -85,9 +85,7 @@ class SaleOrder(models.Model):
         copy=False,
         help="A newer revision replaced this version: it is kept to be read only.",
     )
-    fsm_superseded_by_id = fields.Many2one(
-        "sale.order", "Replaced by", readonly=True, copy=False
-    )
+    fsm_superseded_by_id = fields.Many2one("sale.order", "Replaced by", readonly=True, copy=False)
     fsm_reject_reason_id = fields.Many2one(
         "service.offer.reject.reason",
         "Rejection reason",

@@ -213,9 +213,12 @@ class ServiceOrder(models.Model):
                 quantity -= source.quantity_planned
             if float_compare(quantity, 0.0, precision_rounding=product.uom_id.rounding) <= 0:
                 continue
-            target = source.filtered(lambda p: not p.transfer_move_id) or self.part_ids.filtered(
-                lambda p, product=product: p.product_id == product and not p.transfer_move_id
-            )[:1]
+            target = (
+                source.filtered(lambda p: not p.transfer_move_id)
+                or self.part_ids.filtered(
+                    lambda p, product=product: p.product_id == product and not p.transfer_move_id
+                )[:1]
+            )
             if target:
                 target.quantity_planned += quantity
             else:
@@ -246,7 +249,7 @@ class ServiceOrder(models.Model):
             product = line.product_id
             if line.display_type or product.type != "consu" or product.invoice_policy != "order":
                 continue
-            quantities[product] = quantities.get(product, 0.0) + line.product_uom_id._compute_quantity(
-                line.product_uom_qty, product.uom_id
-            )
+            quantities[product] = quantities.get(
+                product, 0.0
+            ) + line.product_uom_id._compute_quantity(line.product_uom_qty, product.uom_id)
         return quantities

@@ -56,7 +56,9 @@ class OfferCase(InventoryCase):
             offer_sudo._validate_order()
 
     def _followups(self, offer):
-        return offer.sudo().activity_ids.filtered(lambda a: a.activity_type_id == self.followup_type)
+        return offer.sudo().activity_ids.filtered(
+            lambda a: a.activity_type_id == self.followup_type
+        )
 
     def _finish(self, order):
         quiet = order.with_context(fsm_skip_service_report=True, fsm_skip_client_notification=True)
@@ -171,8 +173,8 @@ class TestOfferRejection(OfferCase):
         offer.action_quotation_sent()
         action = offer.action_fsm_open_reject_wizard()
         self.assertEqual(action["res_model"], "service.offer.reject")
-        form = Form(self.env["service.offer.reject"].with_user(self.user_coord_north).with_context(
-            action["context"]))  # fmt: skip
+        Wizard = self.env["service.offer.reject"].with_user(self.user_coord_north)
+        form = Form(Wizard.with_context(**action["context"]))
         with self.assertRaises(AssertionError):  # the reason is required
             form.save()
         form.reason_id = self.reason_expensive
@@ -191,19 +193,22 @@ class TestOfferRejection(OfferCase):
             offer.action_fsm_reject(self.reason_expensive)
 
     def test_rejected_offers_are_counted_by_reason(self):
-        reasons = (self.reason_expensive, self.env.ref("fsm_inventory.offer_reject_reason_elsewhere"))
+        reasons = (
+            self.reason_expensive,
+            self.env.ref("fsm_inventory.offer_reject_reason_elsewhere"),
+        )
         for reason in (reasons[0], reasons[0], reasons[1]):
             self._make_offer(planned=1).action_fsm_reject(reason)
         kept = self._make_offer(planned=1)
         Offer = self.env["sale.order"].with_user(self.user_coord_north)
-        rejected = Offer.search(search_filter_domains(self.env, "sale.order")["filter_fsm_rejected"])
+        rejected = Offer.search(
+            search_filter_domains(self.env, "sale.order")["filter_fsm_rejected"]
+        )
         self.assertNotIn(kept, rejected)
         action = self.env.ref("fsm_inventory.action_fsm_offers_rejected")
         self.assertEqual(action.context, "{'group_by': ['fsm_reject_reason_id']}")
         counts = dict(
-            Offer._read_group(
-                [("id", "in", rejected.ids)], ["fsm_reject_reason_id"], ["__count"]
-            )
+            Offer._read_group([("id", "in", rejected.ids)], ["fsm_reject_reason_id"], ["__count"])
         )
         self.assertEqual(counts, {reasons[0]: 2, reasons[1]: 1})
         self.assertEqual(reasons[0].with_user(self.user_coord_north).offer_count, 2)
@@ -362,9 +367,9 @@ class TestOfferAccess(OfferCase):
             {"partner_id": self.client_bar.id, "user_id": self.env.user.id}
         )
         self.assertFalse(
-            self.env["sale.order"].with_user(self.user_coord_south).search(
-                [("id", "=", other_sale.id)]
-            ),
+            self.env["sale.order"]
+            .with_user(self.user_coord_south)
+            .search([("id", "=", other_sale.id)]),
             "another salesperson's own sales stay theirs",
         )
 
