@@ -9,3 +9,6 @@ from . import service_order_estimate
 from . import service_order_part_estimate
 from . import service_order_estimate_settlement
 from . import service_order_batch_settlement
+from . import service_offer_reject_reason
+from . import sale_order
+from . import res_config_settings

@@ -10,6 +10,16 @@ class ResCompany(models.Model):
         help="The view location under the company's warehouse that holds each technician's "
         "van. Made when the first technician gets a van.",
     )
+    fsm_offer_followup_days = fields.Integer(
+        "Follow up offers after (days)",
+        default=3,
+        help="A sent offer gets a follow-up activity for its salesperson this many days later "
+        "(on its validity date when that comes first). 0: no follow-up.",
+    )
+
+    _fsm_offer_followup_days_positive = models.Constraint(
+        "CHECK(fsm_offer_followup_days >= 0)", "Offers are followed up after 0 days or more."
+    )
 
     fsm_collected_location_id = fields.Many2one(
         "stock.location",

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_compare, float_is_zero
 
 
 class ServiceOrder(models.Model):
@@ -17,6 +18,12 @@ class ServiceOrder(models.Model):
         return super().TECHNICIAN_WRITABLE_FIELDS | {"part_ids"}
 
     part_transfer_count = fields.Integer(compute="_compute_part_transfer_count")
+    fsm_offer_ids = fields.One2many(
+        "sale.order", "fsm_order_id", "Offers", groups="fsm_orders.group_fsm_coordinator"
+    )
+    fsm_offer_count = fields.Integer(
+        "Offers", compute="_compute_fsm_offer_count", groups="fsm_orders.group_fsm_coordinator"
+    )
     fsm_parts_to_prepare = fields.Boolean(
         compute="_compute_fsm_parts_to_prepare",
         help="Planned parts not on a transfer to the van yet.",
@@ -106,19 +113,24 @@ class ServiceOrder(models.Model):
         lines = super()._prepare_settlement_lines()
         pricelist = self.partner_id.commercial_partner_id.property_product_pricelist
         used = self.part_ids.filtered(lambda p: p.quantity_used > 0)
+        # what accepted offers sold is invoiced from their sale orders
+        offered = self._fsm_offered_quantities()
         for part in used.filtered(lambda p: p.source == "catalogue"):
+            sold = min(offered.get(part.product_id, 0.0), part.quantity_used)
+            offered[part.product_id] = offered.get(part.product_id, 0.0) - sold
+            quantity = part.quantity_used - sold
+            if float_is_zero(quantity, precision_rounding=part.product_id.uom_id.rounding):
+                continue
             line = {
                 "product_id": part.product_id.id,
-                "quantity": part.quantity_used,
+                "quantity": quantity,
                 "product_uom_id": part.product_id.uom_id.id,
                 "name": self.env._(
                     "%(part)s on %(order)s", part=part.product_id.display_name, order=self.name
                 ),
             }
             if pricelist:
-                line["price_unit"] = pricelist._get_product_price(
-                    part.product_id, part.quantity_used
-                )
+                line["price_unit"] = pricelist._get_product_price(part.product_id, quantity)
             lines.append(line)
         # external parts: the company's "External part" service product, named
         # by the part and priced as the line says (it never was in our stock)
@@ -139,3 +151,124 @@ class ServiceOrder(models.Model):
                 }
             )
         return lines
+
+    # ------------------------------------------------------------------
+    # offers
+    # ------------------------------------------------------------------
+    @api.depends("fsm_offer_ids")
+    def _compute_fsm_offer_count(self):
+        counts = dict(
+            self.env["sale.order"]._read_group(
+                [("fsm_order_id", "in", self.ids)], ["fsm_order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.fsm_offer_count = counts.get(order, 0)
+
+    def _prepare_offer_vals(self):
+        """A quotation for the order's client with its planned parts."""
+        self.ensure_one()
+        return {
+            "partner_id": self.partner_id.id,
+            "partner_shipping_id": (self.location_id or self.partner_id).id,
+            "company_id": self.company_id.id,
+            "fsm_order_id": self.id,
+            "origin": self.name,
+            "user_id": self.env.user.id,
+            "order_line": [
+                fields.Command.create(
+                    {
+                        "product_id": part.product_id.id,
+                        "product_uom_qty": part.quantity_planned,
+                        "fsm_part_id": part.id,
+                    }
+                )
+                for part in self.part_ids
+                if part.quantity_planned > 0
+            ],
+        }
+
+    def action_fsm_make_offer(self):
+        """*Make an offer*: a quotation of the order's planned parts, opened
+        for the coordinator to add services, discounts and a validity date."""
+        self.ensure_one()
+        if not self._is_coordinator():
+            raise UserError(self.env._("Only a coordinator makes offers."))
+        if self.state in ("done", "cancelled"):
+            raise UserError(self.env._("%s is closed: make the offer on an open order.", self.name))
+        offer = self.env["sale.order"].create(self._prepare_offer_vals())
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": offer.id,
+            "view_mode": "form",
+        }
+
+    def action_fsm_view_offers(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("fsm_inventory.action_fsm_offers")
+        action["domain"] = [("fsm_order_id", "=", self.id)]
+        action["context"] = {"default_fsm_order_id": self.id, "create": False}
+        return action
+
+    def _fsm_plan_offered_lines(self, sale_lines):
+        """An accepted offer's goods become planned parts of this order.
+
+        A line made from one of the order's planned parts (*Make an offer*)
+        is planned already: only what the offer sells beyond it is added.
+        What is added goes to a line of the same product not yet on a
+        transfer to the van, else to a new line. Services and discounts stay
+        on the sale order, which invoices them."""
+        self.ensure_one()
+        Part = self.env["service.order.part"]
+        added = []
+        for line in sale_lines:
+            product = line.product_id
+            if line.display_type or line.is_downpayment or product.type != "consu":
+                continue
+            quantity = line.product_uom_id._compute_quantity(line.product_uom_qty, product.uom_id)
+            source = line.fsm_part_id if line.fsm_part_id.order_id == self else Part
+            if source:
+                quantity -= source.quantity_planned
+            if float_compare(quantity, 0.0, precision_rounding=product.uom_id.rounding) <= 0:
+                continue
+            target = (
+                source.filtered(lambda p: not p.transfer_move_id)
+                or self.part_ids.filtered(
+                    lambda p, product=product: p.product_id == product and not p.transfer_move_id
+                )[:1]
+            )
+            if target:
+                target.quantity_planned += quantity
+            else:
+                target = Part.create(
+                    {"order_id": self.id, "product_id": product.id, "quantity_planned": quantity}
+                )
+            line.fsm_part_id = target
+            added.append(f"{product.display_name}: {quantity:g}")
+        self.message_post(
+            body=self.env._(
+                "Offer %(offer)s accepted. Planned parts added: %(parts)s",
+                offer=sale_lines.order_id[:1].name,
+                parts=", ".join(added) or self.env._("none"),
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _fsm_offered_quantities(self):
+        """{product: quantity} of goods that the order's accepted offers sold
+        on ordered quantities (Odoo's policy for goods): their sale orders
+        invoice them, so the order's settlement leaves them out. Goods set to
+        delivered quantities are not invoiced by the sale order (the van's
+        deliveries are not its own), so the settlement invoices them."""
+        self.ensure_one()
+        quantities = {}
+        # sudo: whoever settles the order need not read sales
+        for line in self.sudo().fsm_offer_ids.filtered(lambda o: o.state == "sale").order_line:
+            product = line.product_id
+            if line.display_type or product.type != "consu" or product.invoice_policy != "order":
+                continue
+            quantities[product] = quantities.get(
+                product, 0.0
+            ) + line.product_uom_id._compute_quantity(line.product_uom_qty, product.uom_id)
+        return quantities

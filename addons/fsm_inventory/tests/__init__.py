@@ -6,3 +6,4 @@ from . import test_collected_external
 from . import test_estimate
 from . import test_settlement_export
 from . import test_batch_settlement
+from . import test_offers

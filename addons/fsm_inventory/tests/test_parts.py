@@ -201,4 +201,7 @@ class TestInventoryCompanies(CompanySeparationMixin, InventoryCase):
         self.env["service.order.estimate"].create(
             {"order_id": self.order.id, "line_ids": [(0, 0, {"product_id": self.burrs.id})]}
         )
+        self.env["service.offer.reject.reason"].create(
+            {"name": "Chose our other firm", "company_id": self.company.id}
+        )
         self._assert_other_company_sees_nothing("fsm_inventory")
