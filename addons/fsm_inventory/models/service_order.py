@@ -22,7 +22,7 @@ class ServiceOrder(models.Model):
         "sale.order", "fsm_order_id", "Offers", groups="fsm_orders.group_fsm_coordinator"
     )
     fsm_offer_count = fields.Integer(
-        "Offers", compute="_compute_fsm_offer_count", groups="fsm_orders.group_fsm_coordinator"
+        "Offer count", compute="_compute_fsm_offer_count", groups="fsm_orders.group_fsm_coordinator"
     )
     fsm_parts_to_prepare = fields.Boolean(
         compute="_compute_fsm_parts_to_prepare",

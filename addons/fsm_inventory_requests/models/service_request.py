@@ -12,7 +12,7 @@ class ServiceRequest(models.Model):
         "sale.order", "fsm_request_id", "Offers", groups="fsm_orders.group_fsm_coordinator"
     )
     fsm_offer_count = fields.Integer(
-        "Offers", compute="_compute_fsm_offer_count", groups="fsm_orders.group_fsm_coordinator"
+        "Offer count", compute="_compute_fsm_offer_count", groups="fsm_orders.group_fsm_coordinator"
     )
 
     @api.depends("fsm_offer_ids")

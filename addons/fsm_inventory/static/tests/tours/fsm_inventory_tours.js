@@ -51,8 +51,13 @@ registry.category("web_tour.tours").add("fsm_inventory_part_on_the_phone", {
             run: "click",
         },
         {
+            content: "Save the order: the new part is on it, with its Use button",
+            trigger: "body:not(:has(.modal)) .o_form_button_save",
+            run: "click",
+        },
+        {
             content: "Use the gasket",
-            trigger: `body:not(:has(.modal)) ${gasket} button.o_fsm_use_part`,
+            trigger: `${gasket} button.o_fsm_use_part`,
             run: "click",
         },
         {
