@@ -3,7 +3,6 @@ import base64
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from odoo.addons.fsm_orders.tests.common import CompanySeparationMixin
 from odoo.addons.mail.tests.common import mail_new_test_user
 
 from .test_parts import InventoryCase
@@ -54,6 +53,12 @@ class EstimateCase(InventoryCase):
         estimate.write({"signature": SIGNATURE, "signed_by": name})
         estimate.action_sign()
         return estimate
+
+    def _part_lines(self, order):
+        """The order's invoice lines of parts (with fsm_worktime installed,
+        labour lines of the visit's time stand beside them)."""
+        parts = order.part_ids.product_id
+        return order.invoice_ids.invoice_line_ids.filtered(lambda line: line.product_id in parts)
 
     def _finish(self, order):
         quiet = order.with_context(fsm_skip_service_report=True, fsm_skip_client_notification=True)
@@ -173,7 +178,7 @@ class TestEstimate(EstimateCase):
         self.assertEqual(self._on_hand(self.van), 2, "5 - 1 - 2 used from the van")
         self._finish(self.order)
         self.order.with_user(self.user_billing).action_create_invoice()
-        lines = self.order.invoice_ids.invoice_line_ids.sorted("price_unit")
+        lines = self._part_lines(self.order).sorted("price_unit")
         self.assertEqual(lines.mapped("quantity"), [1, 2])
         self.assertEqual(lines.mapped("price_unit"), [42.0, 50.0])
         self.assertEqual(lines.mapped("discount"), [0.0, 10.0])
@@ -181,22 +186,24 @@ class TestEstimate(EstimateCase):
         self.assertEqual(self.order.invoice_ids.amount_untaxed, 132.0)
 
     def test_a_signed_service_is_planned_and_invoiced_only_when_used(self):
-        """Labour on an estimate is a part of the order too, invoiced once
-        used. Using a service product from the van is not possible on this
-        branch yet (parts move stock; the van holds no labour), so what was
-        not used stays off the invoice."""
+        """Labour on an estimate is a part line of the order too: it moves no
+        stock, and is invoiced at the signed price once used; what was not
+        used stays off the invoice."""
         estimate = self._sign(
             self._estimate([(self.descaling, 2, 75.0, 0), (self.burrs, 1, None, 0)])
         )
         labour = estimate.part_ids.filtered(lambda p: p.product_id == self.descaling)
+        burrs = estimate.part_ids - labour
         self.assertEqual((labour.quantity_planned, labour.quantity_used), (2, 0))
-        with self.assertRaisesRegex(UserError, "holds 0 Units of .*Descaling"):
-            labour.with_user(self.user_tech_north).action_fsm_use()
-        (estimate.part_ids - labour).with_user(self.user_tech_north).action_fsm_use()
+        labour.with_user(self.user_tech_north).action_fsm_use()
+        self.assertEqual(labour.quantity_used, 2)
+        self.assertFalse(labour.move_ids, "a service moves no stock")
         self._finish(self.order)
         self.order.with_user(self.user_billing).action_create_invoice()
-        line = self.order.invoice_ids.invoice_line_ids
-        self.assertEqual((line.product_id, line.quantity, line.price_unit), (self.burrs, 1, 42))
+        line = self._part_lines(self.order)
+        self.assertEqual((line.product_id, line.quantity, line.price_unit), (self.descaling, 2, 75))
+        self.assertEqual(burrs.quantity_used, 0, "the burr set was not used: not invoiced")
+        self.assertEqual(self._on_hand(self.van), 5)
 
     def test_bad_input_is_refused(self):
         Line = self.env["service.order.estimate.line"]
@@ -251,16 +258,3 @@ class TestEstimateAccess(EstimateCase):
         estimate = self._estimate([(self.burrs, 1, None, 0)])
         with self.assertRaises(AccessError):
             estimate.with_user(self.user_tech_north).unlink()
-
-
-@tagged("post_install", "-at_install")
-class TestEstimateCompanies(CompanySeparationMixin, EstimateCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._setup_other_company()
-
-    def test_another_companys_coordinator_sees_no_estimate(self):
-        self._part(1)
-        self._sign(self._estimate([(self.burrs, 1, None, 0)]))
-        self._assert_other_company_sees_nothing("fsm_inventory")

@@ -74,7 +74,7 @@ class TestMakeAnOffer(OfferCase):
         self.assertEqual(offer.fsm_order_id, self.order)
         self.assertTrue(offer.fsm_is_offer)
         self.assertEqual(offer.state, "draft")
-        self.assertEqual(offer.validity_date, fields.Date.today() + timedelta(days=30))
+        self.assertEqual(offer.validity_date, fields.Date.context_today(offer) + timedelta(days=30))
         self.assertEqual(offer.order_line.product_id, self.burrs)
         self.assertEqual(offer.order_line.product_uom_qty, 2)
         self.assertEqual(offer.order_line.price_unit, 42.0)
@@ -93,7 +93,7 @@ class TestMakeAnOffer(OfferCase):
             with form.order_line.new() as line:
                 line.product_id = self.descaling
                 line.discount = 10.0
-            form.validity_date = fields.Date.today() + timedelta(days=14)
+            form.validity_date = fields.Date.context_today(offer) + timedelta(days=14)
         self.assertEqual(offer.amount_untaxed, 84.0 + 72.0)
         # Odoo makes the company's Discount product when an administrator
         # applies the first global discount; coordinators then use it
@@ -108,7 +108,7 @@ class TestMakeAnOffer(OfferCase):
         wizard.discount_percentage = 0.05
         wizard.save().action_apply_discount()
         self.assertAlmostEqual(offer.amount_untaxed, 156.0 * 0.95)
-        self.assertEqual(offer.validity_date, fields.Date.today() + timedelta(days=14))
+        self.assertEqual(offer.validity_date, fields.Date.context_today(offer) + timedelta(days=14))
 
     def test_only_coordinators_make_offers_on_open_orders(self):
         self._part(1)
@@ -229,7 +229,7 @@ class TestOfferFollowUp(OfferCase):
         followup = self._followups(offer)
         self.assertEqual(len(followup), 1)
         self.assertEqual(followup.user_id, self.user_coord_north)
-        self.assertEqual(followup.date_deadline, fields.Date.today() + timedelta(days=3))
+        self.assertEqual(followup.date_deadline, fields.Date.context_today(offer) + timedelta(days=3))
         self._sign_on_portal(offer)
         self.assertEqual(offer.state, "sale")
         self.assertFalse(self._followups(offer))
@@ -240,13 +240,13 @@ class TestOfferFollowUp(OfferCase):
     def test_sent_by_email_before_validity_and_company_days(self):
         self.company.fsm_offer_followup_days = 5
         offer = self._make_offer()
-        offer.validity_date = fields.Date.today() + timedelta(days=2)
+        offer.validity_date = fields.Date.context_today(offer) + timedelta(days=2)
         # Send by email: the composer posts with mark_so_as_sent
         offer.with_context(mark_so_as_sent=True).message_post(body="Your offer")
         self.assertEqual(offer.state, "sent")
         self.assertEqual(
             self._followups(offer).date_deadline,
-            fields.Date.today() + timedelta(days=2),
+            fields.Date.context_today(offer) + timedelta(days=2),
             "not after the offer's validity",
         )
         offer.action_draft()

@@ -1,7 +1,6 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from odoo.addons.fsm_orders.tests.common import CompanySeparationMixin
 
 from .test_parts import InventoryCase
 
@@ -172,15 +171,9 @@ class TestSerialParts(SerialCase):
 
 
 @tagged("post_install", "-at_install")
-class TestComponentCompanies(CompanySeparationMixin, SerialCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._setup_other_company()
-
-    def test_another_companys_coordinator_sees_no_component(self):
-        self._line(self.switch, self.sn1).with_user(self.user_tech_north).action_fsm_use()
-        self._assert_other_company_sees_nothing("fsm_inventory")
+class TestComponentAccess(SerialCase):
+    """Another company sees no component: TestInventoryCompanies checks every
+    model of the addon with one record of each."""
 
     def test_a_technician_reads_components_of_machines_they_serve_only(self):
         self._line(self.switch, self.sn1).with_user(self.user_tech_north).action_fsm_use()
