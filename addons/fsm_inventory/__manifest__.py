@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "Field Service Suite contributors",
     "website": "https://github.com/fsm-suite/fsm-suite",
-    "depends": ["fsm_orders", "stock", "sale_management"],
+    "depends": ["fsm_orders", "stock", "sale_management", "base_import"],
     "data": [
         "security/ir.model.access.csv",
         "security/fsm_inventory_security.xml",
@@ -15,6 +15,9 @@
         "views/service_order_part_views.xml",
         "views/service_order_views.xml",
         "views/hr_employee_views.xml",
+        "views/product_template_views.xml",
+        "views/stock_views.xml",
+        "views/fsm_inventory_menus.xml",
     ],
     "demo": ["demo/fsm_inventory_demo.xml"],
 }

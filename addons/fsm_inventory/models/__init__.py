@@ -3,3 +3,8 @@ from . import hr_employee
 from . import stock_move
 from . import service_order_part
 from . import service_order
+from . import product_template
+from . import service_order_part_catalogue
+from . import stock_location
+from . import stock_quant
+from . import stock_warehouse_orderpoint
