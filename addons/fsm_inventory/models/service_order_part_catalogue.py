@@ -32,7 +32,7 @@ class ServiceOrderPart(models.Model):
                 raise ValidationError(
                     self.env._(
                         "%(part)s is not in the phone catalogue: pick a part marked "
-                        "\"On the phone\", or ask your coordinator to add it.",
+                        '"On the phone", or ask your coordinator to add it.',
                         part=part.product_id.display_name,
                     )
                 )

@@ -16,7 +16,12 @@ class StockLocation(models.Model):
     )
 
     def _fsm_van_parents(self):
-        return self.env["res.company"].sudo().search([]).fsm_van_parent_location_id
+        return (
+            self.env["res.company"]
+            .sudo()
+            .search([("fsm_van_parent_location_id", "!=", False)])
+            .fsm_van_parent_location_id
+        )
 
     def _compute_fsm_is_van(self):
         parents = self._fsm_van_parents()

@@ -103,9 +103,7 @@ class TestCatalogue(CatalogueCase):
              "fsm_manufacturer": "La Marzocco"}
         )  # fmt: skip
         self.assertAlmostEqual(part.fsm_margin, 60.0)
-        filters = search_filter_domains(
-            Template.env, "product.template", action.search_view_id.id
-        )
+        filters = search_filter_domains(Template.env, "product.template", action.search_view_id.id)
         on_phone = Template.search(filters["phone"] + [("default_code", "!=", False)])
         self.assertIn(part, on_phone)
         self.assertNotIn(self.pump.product_tmpl_id, on_phone)
@@ -160,9 +158,7 @@ class TestCatalogue(CatalogueCase):
             result = self._import_rows(
                 "name,default_code,fsm_discount\nSolenoid valve 3-way,SOL-3,150\n"
             )
-        self.assertRegex(
-            " ".join(m["message"] for m in result["messages"]), "between 0 and 100"
-        )
+        self.assertRegex(" ".join(m["message"] for m in result["messages"]), "between 0 and 100")
         self.assertFalse(self.env["product.template"].search([("default_code", "=", "SOL-3")]))
 
     def _import_rows(self, csv_text):
@@ -202,9 +198,7 @@ class TestPhoneCatalogue(CatalogueCase):
     def _pickable(self, user, term):
         """What the part field offers ``user`` for ``term``, with its own domain."""
         Part = self.env["service.order.part"].with_user(user)
-        domain = safe_eval(
-            Part._fields["product_id"].domain, {"company_id": self.company.id}
-        )
+        domain = safe_eval(Part._fields["product_id"].domain, {"company_id": self.company.id})
         return self.env["product.product"].with_user(user).name_search(term, domain)
 
     def test_a_technician_finds_phone_parts_by_name_number_or_barcode(self):
@@ -218,9 +212,7 @@ class TestPhoneCatalogue(CatalogueCase):
     def test_a_part_off_the_phone_catalogue_is_refused_to_a_technician(self):
         order = self.order.with_user(self.user_tech_north)
         with self.assertRaisesRegex(ValidationError, "Rotary pump.*not in the phone catalogue"):
-            order.write(
-                {"part_ids": [(0, 0, {"product_id": self.pump.id, "quantity_planned": 1})]}
-            )
+            order.write({"part_ids": [(0, 0, {"product_id": self.pump.id, "quantity_planned": 1})]})
         self.assertFalse(self.order.part_ids)
         order.write({"part_ids": [(0, 0, {"product_id": self.gasket.id, "quantity_planned": 1})]})
         with self.assertRaisesRegex(ValidationError, "not in the phone catalogue"):

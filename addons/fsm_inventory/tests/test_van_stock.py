@@ -16,8 +16,10 @@ class VanStockCase(InventoryCase):
         cls.Quant._update_available_quantity(cls.burrs, cls.van_south, 4)
 
     def _quants(self, user, domain=()):
-        return self.env["stock.quant"].with_user(user).search(
-            [("product_id", "=", self.burrs.id), *domain]
+        return (
+            self.env["stock.quant"]
+            .with_user(user)
+            .search([("product_id", "=", self.burrs.id), *domain])
         )
 
 
@@ -33,9 +35,7 @@ class TestVanStockRights(VanStockCase):
             eriks.with_user(self.user_tech_north).read(["quantity"])
         # "My van" on the phone: the van's quants, as a list and kanban
         action = self.env["stock.quant"].with_user(self.user_tech_north).action_fsm_my_van()
-        self.assertEqual(
-            [view_type for _view, view_type in action["views"]], ["list", "kanban"]
-        )
+        self.assertEqual([view_type for _view, view_type in action["views"]], ["list", "kanban"])
         mine = self.env["stock.quant"].with_user(self.user_tech_north).search(action["domain"])
         self.assertEqual(mine.location_id, self.van)
         self.assertEqual(mine.mapped("product_uom_id.name"), ["Units"])
@@ -57,8 +57,10 @@ class TestVanStockRights(VanStockCase):
         self.assertEqual(vans.location_id, self.company.fsm_van_parent_location_id)
         stock = vans.action_fsm_view_van_stock()
         self.assertEqual(stock["context"]["group_by"], ["location_id"])
-        quants = self.env["stock.quant"].with_user(self.user_coord_north).search(
-            stock["domain"] + [("product_id", "=", self.burrs.id)]
+        quants = (
+            self.env["stock.quant"]
+            .with_user(self.user_coord_north)
+            .search(stock["domain"] + [("product_id", "=", self.burrs.id)])
         )
         self.assertEqual(
             {q.location_id: q.quantity for q in quants}, {self.van: 1, self.van_south: 4}
@@ -101,8 +103,11 @@ class TestVanReplenishment(VanStockCase):
         return (
             self.env["stock.move"]
             .search(
-                [("location_dest_id", "=", self.van.id), ("state", "not in", ("done", "cancel")),
-                 ("product_id", "=", self.burrs.id)]
+                [
+                    ("location_dest_id", "=", self.van.id),
+                    ("state", "not in", ("done", "cancel")),
+                    ("product_id", "=", self.burrs.id),
+                ]
             )  # fmt: skip
             .picking_id
         )
@@ -128,11 +133,14 @@ class TestVanReplenishment(VanStockCase):
         self._run_scheduler()
         picking = self._van_transfers()
         self.assertEqual(len(picking), 1)
-        self.assertEqual(picking.picking_type_id, self.company.fsm_van_route_id.rule_ids.picking_type_id)
+        self.assertEqual(
+            picking.picking_type_id, self.company.fsm_van_route_id.rule_ids.picking_type_id
+        )
         self.assertEqual(picking.picking_type_id.code, "internal")
         self.assertEqual((picking.location_id, picking.location_dest_id), (self.stock, self.van))
         self.assertEqual(
-            (picking.move_ids.location_id, picking.move_ids.location_dest_id), (self.stock, self.van)
+            (picking.move_ids.location_id, picking.move_ids.location_dest_id),
+            (self.stock, self.van),
         )
         self.assertEqual(picking.move_ids.product_id, self.burrs)
         self.assertEqual(picking.move_ids.product_uom_qty, 4, "up to the maximum of 5")
