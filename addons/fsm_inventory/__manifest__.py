@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "Field Service Suite contributors",
     "website": "https://github.com/fsm-suite/fsm-suite",
-    "depends": ["fsm_orders", "stock", "sale_management", "sale_stock"],
+    "depends": ["fsm_orders", "stock", "sale_management", "sale_stock", "base_import"],
     "data": [
         "security/ir.model.access.csv",
         "security/fsm_inventory_security.xml",
@@ -28,6 +28,9 @@
         "wizards/service_offer_reject_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "views/product_template_views.xml",
+        "views/stock_views.xml",
+        "views/fsm_inventory_menus.xml",
     ],
     "demo": ["demo/fsm_inventory_demo.xml"],
     "assets": {"web.assets_tests": ["fsm_inventory/static/tests/tours/*.js"]},

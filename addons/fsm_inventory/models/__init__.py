@@ -12,3 +12,8 @@ from . import service_order_batch_settlement
 from . import service_offer_reject_reason
 from . import sale_order
 from . import res_config_settings
+from . import product_template
+from . import service_order_part_catalogue
+from . import stock_location
+from . import stock_quant
+from . import stock_warehouse_orderpoint

@@ -63,6 +63,12 @@ class ResCompany(models.Model):
         return self.fsm_external_part_product_id or self.env.ref(
             "fsm_inventory.product_external_part"
         )
+    fsm_van_route_id = fields.Many2one(
+        "stock.route",
+        "Van replenishment route",
+        help="Replenishes the vans' minimum levels: an internal transfer from the warehouse's "
+        "stock to the van. Made with the first minimum level on a van.",
+    )
 
     def _fsm_van_parent_location(self):
         """The company's *Vans* location, made under its first warehouse."""
@@ -90,3 +96,61 @@ class ResCompany(models.Model):
     def _fsm_warehouse(self):
         self.ensure_one()
         return self.env["stock.warehouse"].sudo().search([("company_id", "=", self.id)], limit=1)
+
+    def _fsm_van_route(self):
+        """The company's van route: one pull rule from the warehouse's stock
+        to the *Vans* location (make to stock, the warehouse's internal
+        transfers), which serves every van under it. Also on the warehouse's
+        routes, so any need in a van finds it."""
+        self.ensure_one()
+        if self.fsm_van_route_id:
+            return self.fsm_van_route_id
+        warehouse = self._fsm_warehouse()
+        vans = self._fsm_van_parent_location()
+        route = (
+            self.env["stock.route"]
+            .sudo()
+            .create(
+                {
+                    "name": self.env._("%s: replenish the vans", warehouse.name),
+                    "company_id": self.id,
+                    "product_selectable": False,
+                    "warehouse_selectable": True,
+                    "warehouse_ids": [fields.Command.link(warehouse.id)],
+                    "sequence": 50,
+                }
+            )
+        )
+        # its own internal operation type, whose destination is the Vans: a move
+        # goes to the van it is for only when the van is under the type's
+        # destination (the warehouse's internal type ends in its stock)
+        picking_type = (
+            self.env["stock.picking.type"]
+            .sudo()
+            .create(
+                {
+                    "name": self.env._("Van replenishment"),
+                    "code": "internal",
+                    "sequence_code": "VAN",
+                    "warehouse_id": warehouse.id,
+                    "company_id": self.id,
+                    "default_location_src_id": warehouse.lot_stock_id.id,
+                    "default_location_dest_id": vans.id,
+                }
+            )
+        )
+        self.env["stock.rule"].sudo().create(
+            {
+                "name": self.env._("%s → Vans", warehouse.lot_stock_id.display_name),
+                "route_id": route.id,
+                "action": "pull",
+                "picking_type_id": picking_type.id,
+                "location_src_id": warehouse.lot_stock_id.id,
+                "location_dest_id": vans.id,
+                "procure_method": "make_to_stock",
+                "warehouse_id": warehouse.id,
+                "company_id": self.id,
+            }
+        )
+        self.sudo().fsm_van_route_id = route
+        return route

@@ -125,6 +125,7 @@ class ServiceOrder(models.Model):
                 "product_id": part.product_id.id,
                 "quantity": quantity,
                 "product_uom_id": part.product_id.uom_id.id,
+                "discount": part.product_id.fsm_discount,
                 "name": self.env._(
                     "%(part)s on %(order)s", part=part.product_id.display_name, order=self.name
                 ),

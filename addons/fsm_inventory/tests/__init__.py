@@ -7,3 +7,5 @@ from . import test_estimate
 from . import test_settlement_export
 from . import test_batch_settlement
 from . import test_offers
+from . import test_catalogue
+from . import test_van_stock

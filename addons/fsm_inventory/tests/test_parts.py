@@ -18,7 +18,7 @@ class InventoryCase(FsmCase):
         cls.customers = cls.env.ref("stock.stock_location_customers")
         cls.burrs = cls.env["product.product"].create(
             {"name": "Burr set 64 mm", "type": "consu", "is_storable": True, "list_price": 42.0,
-             "default_code": "BUR-64"}
+             "default_code": "BUR-64", "fsm_phone_ok": True}
         )  # fmt: skip
         cls.Quant._update_available_quantity(cls.burrs, cls.stock, 10)
         cls.van = cls.tech_north.van_location_id
