@@ -63,6 +63,7 @@ class ResCompany(models.Model):
         return self.fsm_external_part_product_id or self.env.ref(
             "fsm_inventory.product_external_part"
         )
+
     fsm_van_route_id = fields.Many2one(
         "stock.route",
         "Van replenishment route",

@@ -297,7 +297,8 @@ class ServiceOrderEstimateLine(models.Model):
         "product.product",
         "Part or service",
         required=True,
-        domain="[('sale_ok', '=', True), ('company_id', 'in', [company_id, False])]",
+        domain="[('sale_ok', '=', True), ('fsm_phone_ok', '=', True), "
+        "('company_id', 'in', [company_id, False])]",
     )
     product_type = fields.Selection(related="product_id.type", string="Product type")
     product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")

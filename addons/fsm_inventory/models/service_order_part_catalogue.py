@@ -16,18 +16,24 @@ class ServiceOrderPart(models.Model):
     _inherit = "service.order.part"
 
     product_id = fields.Many2one(
-        domain="[('type', '=', 'consu'), ('sale_ok', '=', True), ('fsm_phone_ok', '=', True), "
-        "('company_id', 'in', [company_id, False])]",
+        domain="[('type', 'in', ('consu', 'service')), ('sale_ok', '=', True), "
+        "('fsm_phone_ok', '=', True), ('company_id', 'in', [company_id, False])]",
     )
 
     @api.constrains("product_id")
     def _check_fsm_phone_catalogue(self):
         # the user, not the environment's sudo: the order writes a technician's
         # lines as the superuser after its own checks
+        # lines a technician picks; an accepted offer's lines (signed by the
+        # client on the portal) are the coordinator's choice
         user = self.env.user
-        if user.id == SUPERUSER_ID or user.has_group("fsm_orders.group_fsm_coordinator"):
+        if (
+            user.id == SUPERUSER_ID
+            or not user.has_group("fsm_orders.group_fsm_technician")
+            or user.has_group("fsm_orders.group_fsm_coordinator")
+        ):
             return
-        for part in self:
+        for part in self.filtered(lambda p: p.source == "catalogue" and p.product_id):
             if not part.product_id.fsm_phone_ok:
                 raise ValidationError(
                     self.env._(

@@ -7,7 +7,7 @@ class ServiceOrderPart(models.Model):
     discount (see ``service.order._prepare_settlement_lines`` in
     service_order_estimate_settlement.py)."""
 
-    _inherit = "service.order.part"
+    _inherit = "service.order.part"  # pylint: disable=consider-merging-classes-inherited
 
     estimate_line_id = fields.Many2one(
         "service.order.estimate.line",

@@ -17,10 +17,21 @@ class SettleCase(InventoryCase):
         cls.hardware_store = cls.env["res.partner"].create({"name": "Järnia Odenplan"})
         Product = cls.env["product.product"]
         cls.descaling = Product.create(
-            {"name": "Descaling service", "type": "service", "list_price": 60.0}
+            {
+                "name": "Descaling service",
+                "fsm_phone_ok": True,
+                "type": "service",
+                "list_price": 60.0,
+            }
         )
         cls.tablets = Product.create(
-            {"name": "Cleaning tablets", "type": "consu", "is_storable": False, "list_price": 8.0}
+            {
+                "name": "Cleaning tablets",
+                "fsm_phone_ok": True,
+                "type": "consu",
+                "is_storable": False,
+                "list_price": 8.0,
+            }
         )
 
     def _qty(self, location):

@@ -21,7 +21,7 @@ class TestTwoPhonesTheLastUnit(TransactionCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             employee = env["hr.employee"].create({"name": "Two Phones", "is_technician": True})
             product = env["product.product"].create(
-                {"name": "Last gasket", "type": "consu", "is_storable": True}
+                {"name": "Last gasket", "fsm_phone_ok": True, "type": "consu", "is_storable": True}
             )
             env["stock.quant"]._update_available_quantity(product, employee.van_location_id, 1)
             client = env["res.partner"].create({"name": "Two Phones Client", "is_company": True})

@@ -23,10 +23,17 @@ class OfferCase(InventoryCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.descaling = cls.env["product.product"].create(
-            {"name": "Descaling", "type": "service", "list_price": 80.0, "taxes_id": False}
+            {
+                "name": "Descaling",
+                "fsm_phone_ok": True,
+                "type": "service",
+                "list_price": 80.0,
+                "taxes_id": False,
+            }
         )
         cls.gasket = cls.env["product.product"].create(
             {"name": "Group gasket", "type": "consu", "is_storable": True, "list_price": 5.0,
+             "fsm_phone_ok": True,
              "taxes_id": False}
         )  # fmt: skip
         cls.burrs.taxes_id = False
@@ -229,7 +236,9 @@ class TestOfferFollowUp(OfferCase):
         followup = self._followups(offer)
         self.assertEqual(len(followup), 1)
         self.assertEqual(followup.user_id, self.user_coord_north)
-        self.assertEqual(followup.date_deadline, fields.Date.context_today(offer) + timedelta(days=3))
+        self.assertEqual(
+            followup.date_deadline, fields.Date.context_today(offer) + timedelta(days=3)
+        )
         self._sign_on_portal(offer)
         self.assertEqual(offer.state, "sale")
         self.assertFalse(self._followups(offer))
@@ -407,7 +416,13 @@ class TestOfferPortal(FsmWorldMixin, HttpCase):
         super().setUpClass()
         cls._setup_fsm_world()
         cls.burrs = cls.env["product.product"].create(
-            {"name": "Burr set 64 mm", "type": "consu", "is_storable": True, "list_price": 42.0}
+            {
+                "name": "Burr set 64 mm",
+                "fsm_phone_ok": True,
+                "type": "consu",
+                "is_storable": True,
+                "list_price": 42.0,
+            }
         )
         cls.order = cls._dispatched_order()
         cls.order.part_ids = [(0, 0, {"product_id": cls.burrs.id, "quantity_planned": 2})]

@@ -1,7 +1,6 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
-
 from .test_parts import InventoryCase
 
 
@@ -15,11 +14,12 @@ class SerialCase(InventoryCase):
         super().setUpClass()
         Product = cls.env["product.product"]
         cls.switch = Product.create(
-            {"name": "Pressure switch", "type": "consu", "is_storable": True,
+            {"name": "Pressure switch", "fsm_phone_ok": True, "type": "consu", "is_storable": True,
              "tracking": "serial", "list_price": 90.0}
         )  # fmt: skip
         cls.descaler = Product.create(
             {"name": "Descaler 1 l", "type": "consu", "is_storable": True, "tracking": "lot",
+             "fsm_phone_ok": True,
              "list_price": 15.0}
         )  # fmt: skip
         Lot = cls.env["stock.lot"]

@@ -115,10 +115,16 @@ class TestSettlementExport(InventoryCase):
         self.assertTrue(moves[1].picking_id.name.startswith("WH/OUT/"))
         self.assertTrue(moves[2].picking_id.name.startswith("WH/INT/"))
 
+    @staticmethod
+    def _part_rows(rows):
+        """The invoice rows of the burr sets: with fsm_worktime installed, the
+        visit's labour is a line of the same invoice."""
+        return [row for row in rows["invoices.csv"] if row["product_ref"] == "BUR-64"]
+
     def test_invoice_lines_with_their_taxes(self):
         rows, _archive = self._export()
         self.assertEqual(
-            rows["invoices.csv"],
+            self._part_rows(rows),
             [
                 {
                     "invoice": self.invoice.name,
@@ -151,7 +157,7 @@ class TestSettlementExport(InventoryCase):
         self.assertEqual(rows, {"stock_documents.csv": [], "invoices.csv": []})
         rows, _archive = self._export(orders=self.order | other)
         self.assertEqual(len(rows["stock_documents.csv"]), 3)
-        self.assertEqual(len(rows["invoices.csv"]), 1)
+        self.assertEqual(len(self._part_rows(rows)), 1)
 
     def test_export_needs_invoicing_rights(self):
         with self.assertRaisesRegex(UserError, "invoicing rights"):

@@ -15,10 +15,12 @@ class TestPartsOnThePhone(FsmWorldMixin, HttpCase):
         cls.user_tech_north.password = "tech_north"
         cls.burrs = cls.env["product.product"].create(
             {"name": "Burr set 64 mm", "type": "consu", "is_storable": True, "list_price": 42.0,
+             "fsm_phone_ok": True,
              "default_code": "BUR-64"}
         )  # fmt: skip
         cls.gasket = cls.env["product.product"].create(
             {"name": "Group gasket 8.5 mm", "type": "consu", "is_storable": True,
+             "fsm_phone_ok": True,
              "list_price": 6.0, "default_code": "GSK-85"}
         )  # fmt: skip
         cls.van = cls.tech_north.van_location_id
@@ -39,7 +41,9 @@ class TestPartsOnThePhone(FsmWorldMixin, HttpCase):
         Quant = self.env["stock.quant"]
         for product, used, left in ((self.burrs, 2, 1), (self.gasket, 1, 3)):
             with self.subTest(part=product.name):
-                part = self.order.part_ids.filtered(lambda p, product=product: p.product_id == product)
+                part = self.order.part_ids.filtered(
+                    lambda p, product=product: p.product_id == product
+                )
                 self.assertEqual(part.quantity_used, used)
                 self.assertEqual(Quant._get_available_quantity(product, self.van), left)
                 delivered = part.move_ids.filtered(

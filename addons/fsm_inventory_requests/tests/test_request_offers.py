@@ -16,10 +16,17 @@ class TestRequestOffers(RequestWorldMixin, TransactionCase):
         cls.env = cls.env(context=dict(cls.env.context, fsm_skip_client_notification=True))
         cls.burrs = cls.env["product.product"].create(
             {"name": "Burr set 64 mm", "type": "consu", "is_storable": True, "list_price": 42.0,
+             "fsm_phone_ok": True,
              "taxes_id": False}
         )  # fmt: skip
         cls.descaling = cls.env["product.product"].create(
-            {"name": "Descaling", "type": "service", "list_price": 80.0, "taxes_id": False}
+            {
+                "name": "Descaling",
+                "fsm_phone_ok": True,
+                "type": "service",
+                "list_price": 80.0,
+                "taxes_id": False,
+            }
         )
         cls.request = cls._new_request().with_env(cls.env)
 
