@@ -35,12 +35,14 @@ class StockLocation(models.Model):
         return domain if operator == "in" else ~domain
 
     def action_fsm_view_van_stock(self):
-        """The stock of these vans, by van and product."""
+        """The stock of these vans, by van and product: a list on a desktop,
+        a card per part on a phone."""
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Van stock"),
             "res_model": "stock.quant",
             "view_mode": "list,kanban",
+            "mobile_view_mode": "kanban",
             "views": [
                 (self.env.ref("fsm_inventory.stock_quant_view_list_fsm_van").id, "list"),
                 (self.env.ref("fsm_inventory.stock_quant_view_kanban_fsm_van").id, "kanban"),
