@@ -159,7 +159,10 @@ class FsmWorldMixin:
         cls.category_espresso = env["service.equipment.category"].create(
             {"name": "Espresso machine"}
         )
-        today = datetime.now().date()
+        # the firm's day in Stockholm (after 23:00 UTC it is tomorrow there)
+        today = (
+            pytz.utc.localize(datetime.now()).astimezone(pytz.timezone("Europe/Stockholm")).date()
+        )
         cls.machine_cafe = env["service.equipment"].create(
             {
                 "name": "La Marzocco Linea PB",

@@ -175,7 +175,9 @@ class TestWorkTimeAnomalies(WorktimeCase):
         entry = self.WorkTime._fsm_start(self.tech_north, "work")
         self.Anomaly._cron_fsm_check_days()
         self.assertFalse(entry.date_stop)
-        self.assertFalse(self.Anomaly.search([("date", "=", fields.Date.today())]))
+        # today in the technician's zone (after 23:00 UTC, tomorrow's date in Stockholm)
+        today = fields.Date.context_today(entry.with_context(tz=self.user_tech_north.tz))
+        self.assertFalse(self.Anomaly.search([("date", "=", today)]))
 
     def test_the_digest_goes_once_to_each_teams_coordinator(self):
         self._known_week()
