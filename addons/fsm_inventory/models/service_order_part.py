@@ -267,6 +267,14 @@ class ServiceOrderPart(models.Model):
         self.ensure_one()
         return self.product_id.display_name or self.name or ""
 
+    @api.depends("product_id", "name", "order_id")
+    def _compute_display_name(self):
+        # "[GAS-85] Group head gasket 8.5 mm on SO/2026/00031", not "Unnamed"
+        for part in self:
+            part.display_name = self.env._(
+                "%(part)s on %(order)s", part=part._fsm_label(), order=part.order_id.name
+            )
+
     # ------------------------------------------------------------------
     # rules
     # ------------------------------------------------------------------
