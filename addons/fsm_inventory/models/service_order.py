@@ -121,18 +121,7 @@ class ServiceOrder(models.Model):
             quantity = part.quantity_used - sold
             if float_is_zero(quantity, precision_rounding=part.product_id.uom_id.rounding):
                 continue
-            line = {
-                "product_id": part.product_id.id,
-                "quantity": quantity,
-                "product_uom_id": part.product_id.uom_id.id,
-                "discount": part.product_id.fsm_discount,
-                "name": self.env._(
-                    "%(part)s on %(order)s", part=part.product_id.display_name, order=self.name
-                ),
-            }
-            if pricelist:
-                line["price_unit"] = pricelist._get_product_price(part.product_id, quantity)
-            lines.append(line)
+            lines.append(part._fsm_prepare_settlement_line(quantity, pricelist))
         # external parts: the company's "External part" service product, named
         # by the part and priced as the line says (it never was in our stock)
         external_product = self.company_id._fsm_external_part_product()

@@ -1,9 +1,9 @@
 from odoo import api, fields, models
-from odoo.tools import float_compare
 
 
 class ServiceOrder(models.Model):
-    """Extra charge estimates on the order, and their prices on its invoice."""
+    """Extra charge estimates on the order (their prices reach the invoice
+    through the part lines they become, ``service.order.part``)."""
 
     _inherit = "service.order"  # pylint: disable=consider-merging-classes-inherited
 
@@ -37,38 +37,3 @@ class ServiceOrder(models.Model):
             "views": [(False, "form")],
             "context": {"default_order_id": self.id},
         }
-
-    def _prepare_settlement_lines(self):
-        """A used part that came from a signed estimate is invoiced at the
-        estimate's price and discount, not the pricelist's.
-
-        The parts' lines are built by the base method of this addon, one per
-        used part with its ``product_id`` and ``quantity`` (its used
-        quantity); they carry no reference to their part, so each estimate
-        part takes the first line not taken yet with its product and used
-        quantity. Two lines of the same product and quantity are the same to
-        the client, so which one takes the estimate's price does not change
-        the invoice. The whole used quantity is at the signed price, also
-        when the technician used more than was estimated.
-        """
-        lines = super()._prepare_settlement_lines()
-        parts = self.part_ids.filtered(
-            lambda p: p.quantity_used > 0 and p.estimate_line_id.estimate_id.state == "signed"
-        )
-        taken = set()
-        for part in parts:
-            rounding = part.product_id.uom_id.rounding
-            for index, line in enumerate(lines):
-                if (
-                    index not in taken
-                    and line.get("product_id") == part.product_id.id
-                    and float_compare(
-                        line.get("quantity", 0.0), part.quantity_used, precision_rounding=rounding
-                    )
-                    == 0
-                ):
-                    taken.add(index)
-                    line["price_unit"] = part.estimate_line_id.price_unit
-                    line["discount"] = part.estimate_line_id.discount
-                    break
-        return lines

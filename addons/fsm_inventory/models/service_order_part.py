@@ -263,6 +263,27 @@ class ServiceOrderPart(models.Model):
         for part in self:
             part._fsm_check_whole(part.quantity_planned, self.env._("planned"))
 
+    def _fsm_prepare_settlement_line(self, quantity, pricelist):
+        """The invoice line of ``quantity`` of this catalogue part: the
+        client's pricelist price (Odoo's sale price when the client has
+        none), less the catalogue's line discount. Other modules change the
+        price of their own parts here (the signed estimate's)."""
+        self.ensure_one()
+        line = {
+            "product_id": self.product_id.id,
+            "quantity": quantity,
+            "product_uom_id": self.product_id.uom_id.id,
+            "discount": self.product_id.fsm_discount,
+            "name": self.env._(
+                "%(part)s on %(order)s",
+                part=self.product_id.display_name,
+                order=self.order_id.name,
+            ),
+        }
+        if pricelist:
+            line["price_unit"] = pricelist._get_product_price(self.product_id, quantity)
+        return line
+
     def _fsm_label(self):
         self.ensure_one()
         return self.product_id.display_name or self.name or ""

@@ -4,8 +4,7 @@ from odoo import fields, models
 class ServiceOrderPart(models.Model):
     """A part that comes from a signed extra charge estimate keeps the line
     it came from: its used quantity is invoiced at that line's price and
-    discount (see ``service.order._prepare_settlement_lines`` in
-    service_order_estimate_settlement.py)."""
+    discount."""
 
     _inherit = "service.order.part"  # pylint: disable=consider-merging-classes-inherited
 
@@ -21,3 +20,11 @@ class ServiceOrderPart(models.Model):
     estimate_id = fields.Many2one(
         related="estimate_line_id.estimate_id", store=True, string="Estimate"
     )
+
+    def _fsm_prepare_settlement_line(self, quantity, pricelist):
+        line = super()._fsm_prepare_settlement_line(quantity, pricelist)
+        estimate_line = self.estimate_line_id
+        if estimate_line.estimate_id.state == "signed":
+            # the whole used quantity at the signed price, also beyond the estimate
+            line.update(price_unit=estimate_line.price_unit, discount=estimate_line.discount)
+        return line
