@@ -1,3 +1,4 @@
+from . import ir_http
 from . import res_company
 from . import res_config_settings
 from . import res_partner
@@ -14,3 +15,4 @@ from . import service_order
 from . import service_order_checklist
 from . import service_order_photo
 from . import service_warning
+from . import service_order_visit
