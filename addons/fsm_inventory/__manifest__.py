@@ -33,5 +33,8 @@
         "views/fsm_inventory_menus.xml",
     ],
     "demo": ["demo/fsm_inventory_demo.xml"],
-    "assets": {"web.assets_tests": ["fsm_inventory/static/tests/tours/*.js"]},
+    "assets": {
+        "web.assets_backend": ["fsm_inventory/static/src/visit/*"],
+        "web.assets_tests": ["fsm_inventory/static/tests/tours/*.js"],
+    },
 }

@@ -51,6 +51,7 @@
             "fsm_orders/static/src/scss/fsm_orders.scss",
             "fsm_orders/static/src/dashboard/*",
             "fsm_orders/static/src/access/*",
+            "fsm_orders/static/src/visit/*",
         ],
         "web.assets_tests": [
             "fsm_orders/static/tests/tours/*.js",
