@@ -54,9 +54,10 @@ class HrEmployee(models.Model):
         return res
 
     def _fsm_prepare_technician_users(self):
-        """A technician's user gets the technician group and lands on My day."""
+        """A technician's user gets the technician group and lands on their
+        visits (the screen that opens without a network)."""
         group = self.env.ref("fsm_orders.group_fsm_technician")
-        my_day = self.env.ref("fsm_orders.action_my_day", raise_if_not_found=False)
+        my_day = self.env.ref("fsm_orders.action_fsm_visit", raise_if_not_found=False)
         for user in self.user_id.sudo():
             if group not in user.all_group_ids:
                 user.group_ids = [fields.Command.link(group.id)]

@@ -37,7 +37,8 @@ class ServiceDashboard(models.AbstractModel):
             return self._get_team_scoped_action(
                 "fsm_orders.action_service_order_calendar", "fsm_orders.action_server_planning"
             )
-        return self.env["ir.actions.act_window"]._for_xml_id("fsm_orders.action_my_day")
+        # technicians land on their visits, the screen that opens without a network
+        return self.env["ir.actions.client"]._for_xml_id("fsm_orders.action_fsm_visit")
 
     @api.model
     def _user_coordinates_a_team(self):

@@ -51,7 +51,7 @@ class TestLanding(FsmCase):
         new_coordinator = mail_new_test_user(
             self.env, login="coord_new", groups="fsm_orders.group_fsm_coordinator"
         )
-        self.assertEqual(self._home(self.user_tech_north)["xml_id"], "fsm_orders.action_my_day")
+        self.assertEqual(self._home(self.user_tech_north)["xml_id"], "fsm_orders.action_fsm_visit")
         for coordinator in (self.user_coord_north, new_coordinator):
             action = self._home(coordinator)
             self.assertEqual(action["xml_id"], "fsm_orders.action_service_order_calendar")
@@ -64,7 +64,7 @@ class TestLanding(FsmCase):
     def test_running_the_home_action_as_each_role(self):
         home = self.env.ref("fsm_orders.action_fsm_home")
         for user, expected in (
-            (self.user_tech_north, "fsm_orders.action_my_day"),
+            (self.user_tech_north, "fsm_orders.action_fsm_visit"),
             (self.user_coord_south, "fsm_orders.action_service_order_calendar"),
             (self.user_manager, "fsm_orders.action_fsm_today"),
         ):
@@ -384,7 +384,7 @@ class TestFirstDayTours(FsmWorldMixin, HttpCase):
             fsm_skip_client_notification=True
         ).action_dispatch()
 
-    def test_technician_lands_on_my_day(self):
+    def test_technician_lands_on_their_visits(self):
         self.browser_size = "390x844"
         self.touch_enabled = True
         self.start_tour("/odoo", "fsm_first_day_technician", login="tech_north")

@@ -51,9 +51,10 @@ class TestMyDay(FsmCase):
             fsm_skip_client_notification=True
         ).action_dispatch()
 
-        action = self.env["ir.actions.act_window"]._for_xml_id("fsm_orders.action_my_day")
         self.assertEqual(
-            self.user_tech_north.action_id.id, action["id"], "technicians land on My day"
+            self.user_tech_north.action_id.id,
+            self.env.ref("fsm_orders.action_fsm_visit").id,
+            "technicians land on their visits",
         )
         as_tech = Order.with_user(self.user_tech_north)
         visits = as_tech.search(my_day_domain(as_tech.env), order="scheduled_start, priority desc")

@@ -42,12 +42,10 @@ registry.category("web_tour.tours").add("fsm_first_day_technician", {
     steps: () => [
         ...openFieldServiceOnPhone(),
         {
-            content: "A technician lands on My day, on today's visits",
-            trigger: '.o_main_navbar:contains("My day")',
+            content: "A technician lands on their visits of today, the screen that opens offline",
+            trigger: '.o_fsm_visit .o_fsm_visit_card:contains("Café Norr AB")',
         },
-        {
-            trigger: '.o_kanban_view .o_kanban_record:contains("Café Norr AB")',
-        },
+
     ],
 });
 
