@@ -17,3 +17,4 @@ from . import service_order_part_catalogue
 from . import stock_location
 from . import stock_quant
 from . import stock_warehouse_orderpoint
+from . import service_order_sync

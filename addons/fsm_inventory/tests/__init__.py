@@ -9,3 +9,4 @@ from . import test_batch_settlement
 from . import test_offers
 from . import test_catalogue
 from . import test_van_stock
+from . import test_sync

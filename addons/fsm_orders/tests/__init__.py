@@ -12,3 +12,4 @@ from . import test_rights
 from . import test_trail
 from . import test_validation
 from . import test_workflow
+from . import test_sync

@@ -12,3 +12,4 @@ from . import service_team
 from . import res_partner
 from . import service_order_alerts
 from . import service_kpi_goal
+from . import service_order_sync
