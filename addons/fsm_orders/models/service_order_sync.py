@@ -191,7 +191,7 @@ class ServiceOrder(models.Model):
                 )
             return None
         valid = {
-            "id": isinstance(value, int) and not isinstance(value, bool) and value > 0,
+            "id": isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31,
             "number": isinstance(value, (int, float)) and not isinstance(value, bool),
             "text": isinstance(value, str),
         }[expected]

@@ -189,8 +189,18 @@ class ServiceSyncAction(models.Model):
         else:
             record = self._fsm_apply(vals, order)
         if record.state == "conflict" and record.order_id:
-            record.order_id._fsm_sync_notify_conflicts()
+            self._fsm_notify(record.order_id)
         return record._fsm_result()
+
+    @api.model
+    def _fsm_notify(self, orders):
+        """Tell the coordinators; a failure to (a coordinator who may not be
+        assigned an activity, say) never costs the phone its answer."""
+        try:
+            with self.env.cr.savepoint():
+                orders._fsm_sync_notify_conflicts()
+        except (UserError, ValidationError, AccessError, MissingError) as exc:
+            _logger.warning("Coordinator of %s not told of a phone conflict: %s", orders, exc)
 
     @api.model
     def _fsm_parse(self, action):
@@ -208,7 +218,7 @@ class ServiceSyncAction(models.Model):
         problem = False
         order = self.env["service.order"]
         order_id = action.get("order_id")
-        if isinstance(order_id, int) and not isinstance(order_id, bool):
+        if isinstance(order_id, int) and not isinstance(order_id, bool) and 0 < order_id < 2**31:
             order = order.browse(order_id).exists()
         if order:
             vals.update(order_id=order.id, company_id=order.sudo().company_id.id)
@@ -244,6 +254,10 @@ class ServiceSyncAction(models.Model):
         self.env.flush_all()
         self.env.cr.precommit.run()
         at = fields.Datetime.to_string(vals["at"])
+        company = order.sudo().company_id
+        if company in self.env.user.company_ids:
+            # the order's company, whichever the phone's web client had selected
+            order = order.with_company(company)
         try:
             with self.env.cr.savepoint():
                 order.with_context(**{FSM_SYNC_AT: at})._fsm_sync_apply(
@@ -382,7 +396,7 @@ class ServiceSyncAction(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-        self.order_id._fsm_sync_notify_conflicts()
+        self._fsm_notify(self.order_id)
         refused = self - applied
         message = (
             self.env._("%s action(s) applied.", len(applied))
@@ -415,7 +429,7 @@ class ServiceSyncAction(models.Model):
                 body=self.env._("Discarded by %s.", self.env.user.name),
                 subtype_xmlid="mail.mt_note",
             )
-        self.order_id._fsm_sync_notify_conflicts()
+        self._fsm_notify(self.order_id)
         return True
 
     # ------------------------------------------------------------------

@@ -5,14 +5,14 @@ from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import AccessError, ConcurrencyError, UserError, ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
 from ..models.service_order_sync import FSM_SYNC_MAX_AGE
-from .common import CompanySeparationMixin
-from .test_onsite import OnSiteCase, png
+from .common import CompanySeparationMixin, FsmWorldMixin
+from .test_onsite import OnSiteCase, OnSiteMixin, png
 
 
 def new_uuid():
@@ -226,6 +226,14 @@ class TestSync(SyncCase):
             "order is not a number": (
                 dict(self._action("start"), order_id="SO/1"),
                 "The service order SO/1 of this action does not exist.",
+            ),
+            "order id beyond the database's": (
+                dict(self._action("start"), order_id=2**40),
+                "The service order 1099511627776 of this action does not exist.",
+            ),
+            "line id beyond the database's": (
+                self._action("answer", {"line_id": 2**40, "value": "yes"}),
+                'The "line_id" of this action should be a record\'s id, not 1099511627776.',
             ),
             "unreadable time": (
                 dict(self._action("start"), at="yesterday"),
@@ -548,6 +556,48 @@ class TestSyncSecurity(CompanySeparationMixin, SyncCase):
         with self.assertRaisesRegex(AccessError, "Only field service staff"):
             self.env["service.order"].with_user(self.user_portal).fsm_sync([accept])
         self.assertEqual(self.Sync.search_count([("uuid", "=", accept["uuid"])]), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestSyncOverRpc(OnSiteMixin, FsmWorldMixin, HttpCase):
+    """The phone calls ``fsm_sync`` as the web client calls any model
+    method: ``/web/dataset/call_kw``, in the technician's session."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_fsm_world()
+        cls._setup_onsite()
+
+    def test_the_phone_sends_its_queue_through_call_kw(self):
+        self.user_tech_north.password = "tech_north"
+        order = self._dispatched_order(contact_id=self.contact_cafe.id)
+        self.authenticate("tech_north", "tech_north")
+        queue = [
+            {"uuid": new_uuid(), "kind": "start", "order_id": order.id,
+             "at": at(fields.Datetime.now() - timedelta(minutes=30)), "payload": {}},
+            {"uuid": new_uuid(), "kind": "photo", "order_id": order.id,
+             "at": at(fields.Datetime.now()), "payload": {"image": png().decode()}},
+            {"uuid": new_uuid(), "kind": "accept", "order_id": order.id,
+             "at": at(fields.Datetime.now()), "payload": {}},
+        ]  # fmt: skip
+        params = {"model": "service.order", "method": "fsm_sync", "args": [queue], "kwargs": {}}
+        answer = self.make_jsonrpc_request("/web/dataset/call_kw", params)
+        self.assertEqual(
+            [(r["uuid"], r["state"]) for r in answer["results"]],
+            [(queue[0]["uuid"], "applied"), (queue[1]["uuid"], "applied"),
+             (queue[2]["uuid"], "conflict")],
+        )  # fmt: skip
+        self.assertIn("is In progress: it cannot be accepted now", answer["results"][2]["message"])
+        self.assertEqual(self.make_jsonrpc_request("/web/dataset/call_kw", params), answer)
+        self.assertEqual(order.state, "in_progress")
+        self.assertEqual(len(order.photo_ids), 1)
+        conflicts = self.make_jsonrpc_request(
+            "/web/dataset/call_kw",
+            {"model": "service.sync.action", "method": "fsm_my_conflicts", "args": [],
+             "kwargs": {}},
+        )  # fmt: skip
+        self.assertEqual([c["uuid"] for c in conflicts], [queue[2]["uuid"]])
 
 
 @tagged("post_install", "-at_install")
