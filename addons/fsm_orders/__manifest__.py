@@ -20,9 +20,11 @@
     "data": [
         "security/fsm_security.xml",
         "security/ir.model.access.csv",
+        "security/service_sync_action_security.xml",
         "data/ir_sequence_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
+        "data/mail_activity_type_sync_data.xml",
         "data/mail_message_subtype_data.xml",
         "data/mail_template_data.xml",
         "data/sms_template_data.xml",
@@ -39,6 +41,7 @@
         "views/service_dashboard_views.xml",
         "views/menus.xml",
         "views/client_message_views.xml",
+        "views/service_sync_action_views.xml",
     ],
     "demo": [
         "demo/fsm_demo.xml",

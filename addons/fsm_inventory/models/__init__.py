@@ -18,3 +18,4 @@ from . import stock_location
 from . import stock_quant
 from . import stock_warehouse_orderpoint
 from . import service_order_visit
+from . import service_order_sync

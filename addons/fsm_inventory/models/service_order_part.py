@@ -409,7 +409,11 @@ class ServiceOrderPart(models.Model):
             self._fsm_use_from_van(quantity)
         self._fsm_fit(quantity)
         rounding = self.product_id.uom_id.rounding or 0.01
-        vals = {"quantity_used": self.quantity_used + quantity, "date_used": fields.Datetime.now()}
+        vals = {
+            "quantity_used": self.quantity_used + quantity,
+            # now, or the tap's time of a part used from the phone's queue
+            "date_used": self.env["service.order"]._fsm_now(),
+        }
         if (
             float_compare(
                 self.quantity_used + quantity, self.quantity_planned, precision_rounding=rounding

@@ -10,3 +10,4 @@ from . import test_offers
 from . import test_catalogue
 from . import test_van_stock
 from . import test_visit_tour
+from . import test_sync

@@ -16,3 +16,5 @@ from . import service_order_checklist
 from . import service_order_photo
 from . import service_warning
 from . import service_order_visit
+from . import service_order_sync
+from . import service_sync_action

@@ -734,7 +734,8 @@ class ServiceOrder(models.Model):
         if "signature" in vals:
             self._check_can_sign(vals)
             # the server's clock, not the caller's, says when the client signed
-            stamp = {"signed_on": fields.Datetime.now() if vals["signature"] else False}
+            # (the tap's time for a signature queued offline, see _fsm_now)
+            stamp = {"signed_on": self._fsm_now() if vals["signature"] else False}
         res = super().write(vals)
         if stamp:
             super(ServiceOrder, self.sudo()).write(stamp)
@@ -1144,14 +1145,14 @@ class ServiceOrder(models.Model):
     def action_accept(self):
         """The technician confirms they will do the visit."""
         self._check_step("accept")
-        self._write_state({"state": "accepted", "date_accepted": fields.Datetime.now()})
+        self._write_state({"state": "accepted", "date_accepted": self._fsm_now()})
         self._fsm_close_dispatch_activities()
         return True
 
     def action_start(self):
         """Work begins on site. A dispatched order is accepted on the way."""
         self._check_step("start")
-        now = fields.Datetime.now()
+        now = self._fsm_now()
         for order in self:
             vals = {"state": "in_progress", "date_started": now}
             if not order.date_accepted:
@@ -1163,7 +1164,7 @@ class ServiceOrder(models.Model):
     def action_done(self):
         """Work is finished on site."""
         self._check_step("done")
-        self._write_state({"state": "done", "date_finished": fields.Datetime.now()})
+        self._write_state({"state": "done", "date_finished": self._fsm_now()})
         self._fsm_send_service_report()
         return True
 

@@ -31,7 +31,12 @@ class ServiceOrderPhoto(models.Model):
     taken_by_id = fields.Many2one(
         "res.users", "Taken by", default=lambda self: self.env.user, readonly=True
     )
-    date = fields.Datetime("Taken on", default=fields.Datetime.now, readonly=True)
+    date = fields.Datetime(
+        "Taken on",
+        default=lambda self: self.env["service.order"]._fsm_now(),
+        readonly=True,
+        help="When the photo was taken: for a photo sent from the phone's queue, its tap.",
+    )
 
     @api.model
     def _check_upload(self, data):

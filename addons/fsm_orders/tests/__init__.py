@@ -13,3 +13,4 @@ from . import test_trail
 from . import test_validation
 from . import test_workflow
 from . import test_visit_data
+from . import test_sync

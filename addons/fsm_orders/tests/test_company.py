@@ -31,6 +31,10 @@ class TestCompaniesAreSeparate(CompanySeparationMixin, FsmCase):
             {"counter_id": counter.id, "value": 1200}
         )
         assert template in cls.order.checklist_ids.template_id
+        cls.env["service.order"].with_user(cls.user_tech_north).fsm_sync(
+            [{"uuid": "company-sync-1", "kind": "accept", "order_id": cls.order.id,
+              "at": "2026-12-01 10:00:00", "payload": {}}]
+        )  # fmt: skip
 
     def test_a_coordinator_of_another_company_sees_nothing_of_this_one(self):
         self._assert_other_company_sees_nothing("fsm_orders")

@@ -13,3 +13,4 @@ from . import res_partner
 from . import service_order_alerts
 from . import service_kpi_goal
 from . import service_order_visit
+from . import service_order_sync

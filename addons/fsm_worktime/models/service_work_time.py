@@ -474,7 +474,8 @@ class ServiceWorkTime(models.Model):
         if order:
             order._fsm_check_timer_allowed(employee)
         employee.sudo()._fsm_lock_work_times()
-        now = fields.Datetime.now().replace(microsecond=0)
+        # now, or the tap's time of an action from the phone's queue
+        now = self.env["service.order"]._fsm_now()
         running = self._fsm_running(employee)
         if running:
             if running.type_id == work_type and running.order_id == order:
@@ -506,7 +507,7 @@ class ServiceWorkTime(models.Model):
         employee.sudo()._fsm_lock_work_times()
         running = self._fsm_running(employee)
         if running:
-            running._fsm_stop_at(fields.Datetime.now().replace(microsecond=0), distance_km)
+            running._fsm_stop_at(self.env["service.order"]._fsm_now(), distance_km)
         return running
 
     # ------------------------------------------------------------------

@@ -7,3 +7,4 @@ from . import test_settlement
 from . import test_security
 from . import test_alerts
 from . import test_kpis
+from . import test_sync
