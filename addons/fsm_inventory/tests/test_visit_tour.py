@@ -41,10 +41,14 @@ class TestVisitOnThePhone(FsmWorldMixin, HttpCase):
         )  # fmt: skip
         cls.van = cls.tech_north.van_location_id
         cls.env["stock.quant"]._update_available_quantity(cls.gasket, cls.van, 4)
-        cls.order = cls._dispatched_order(
+        cls.order = cls._new_order(
             contact_id=cls.contact_cafe.id,
+            technician_id=cls.tech_north.id,
+            team_id=cls.team_north.id,
             scheduled_start=local_today_at(cls.user_tech_north, 9),
+            scheduled_duration=1.5,
         )
+        cls.order.with_context(fsm_skip_client_notification=True).action_dispatch()
 
     def test_visit_from_my_day_to_signed_report_within_the_tap_budget(self):
         self.assertEqual(len(self.order.checklist_ids.line_ids), 5)

@@ -334,7 +334,11 @@ class ServiceOrder(models.Model):
     def _fsm_sync_sign(self, payload):
         """The client's name and signature, as the form saves them
         (``_check_can_sign``: an order in progress or done, not yet signed,
-        a name and a real picture)."""
+        a name and a real picture). The work summary the client reads comes
+        with it, written first: once signed, the report is locked."""
+        summary = self._fsm_sync_get(payload, "work_summary", "text", required=False)
+        if summary is not None and summary != (self.work_summary or ""):
+            self.write({"work_summary": summary})
         signed_by = self._fsm_sync_get(payload, "signed_by", "text")
         if not signed_by.strip():
             raise ValidationError(

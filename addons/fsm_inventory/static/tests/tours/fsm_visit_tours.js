@@ -113,9 +113,10 @@ registry.category("web_tour.tours").add("fsm_visit_in_fifteen_taps", {
             run: "click",
         },
         {
-            trigger: ".o_fsm_visit .o_fsm_visit_photo_input",
+            content: "The camera hands its picture to the page",
+            trigger: ".o_fsm_visit .o_fsm_visit_photos",
             async run({ anchor }) {
-                await takePicture(anchor);
+                await takePicture(anchor.querySelector("input.o_fsm_visit_photo_input"));
             },
         },
         {

@@ -14,6 +14,11 @@ const BATCH_SIZE = 5;
 /** While actions wait, the phone tries again this often (ms). */
 const RETRY_DELAY = 15000;
 
+/** Plain JSON data (actions and the day are JSON both ways). */
+function plain(value) {
+    return JSON.parse(JSON.stringify(value));
+}
+
 function newUuid() {
     if (crypto.randomUUID) {
         return crypto.randomUUID();
@@ -86,8 +91,9 @@ export const fsmSyncService = {
         });
 
         async function persist() {
-            await db.write("queue", "actions", [...state.queue]);
-            await db.write("queue", "conflicts", [...state.conflicts]);
+            // IndexedDB stores plain data, not the screen's reactive proxies
+            await db.write("queue", "actions", plain(state.queue));
+            await db.write("queue", "conflicts", plain(state.conflicts));
         }
 
         function scheduleRetry() {
@@ -181,7 +187,7 @@ export const fsmSyncService = {
             try {
                 const day = await orm.silent.call("service.order", "fsm_visit_data", []);
                 state.offline = false;
-                await db.write("day", "today", day);
+                await db.write("day", "today", plain(day));
                 return day;
             } catch (error) {
                 if (error instanceof ConnectionLostError) {

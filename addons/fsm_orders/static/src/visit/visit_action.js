@@ -68,30 +68,45 @@ export class VisitChecklistLine extends Component {
     static props = { line: Object, answer: Function, readonly: Boolean };
 
     setup() {
-        this.state = useState({ draft: null });
-    }
-
-    get draftNumber() {
-        return this.state.draft === null ? this.props.line.value : this.state.draft;
+        this.state = useState({ draft: null, text: null });
     }
 
     get draftOutOfRange() {
         const value = this.state.draft === null ? this.props.line.value : this.state.draft;
-        return isOutOfRange(this.props.line, value);
+        return typeof value === "number" && isOutOfRange(this.props.line, value);
+    }
+
+    get draftInvalid() {
+        return Number.isNaN(this.state.draft);
+    }
+
+    /** What is typed, as a number (NaN when it is none, null when empty). */
+    parseNumber(text) {
+        const raw = text.replace(",", ".").trim();
+        return raw === "" ? null : Number(raw);
+    }
+
+    /** The input's text: what is being typed, else the answer given. */
+    get numberText() {
+        if (this.state.text !== null) {
+            return this.state.text;
+        }
+        return this.props.line.value === null ? "" : String(this.props.line.value);
     }
 
     onNumberInput(ev) {
-        const raw = ev.target.value.replace(",", ".");
-        this.state.draft = raw === "" ? "" : Number(raw);
+        this.state.text = ev.target.value;
+        this.state.draft = this.parseNumber(ev.target.value);
     }
 
     onNumberChange(ev) {
-        const raw = ev.target.value.replace(",", ".").trim();
-        if (raw !== "" && Number.isNaN(Number(raw))) {
-            return; // the number keypad gives numbers; a paste of text is left unsent
+        const value = this.parseNumber(ev.target.value);
+        if (Number.isNaN(value)) {
+            return; // not a number: shown as such, nothing is sent
         }
         this.state.draft = null;
-        this.props.answer(this.props.line, raw === "" ? null : Number(raw));
+        this.state.text = null;
+        this.props.answer(this.props.line, value);
     }
 
     onTextChange(ev) {
@@ -218,12 +233,19 @@ export class VisitSignFinish extends Component {
             this.state.error = reason;
             return;
         }
+        // the summary goes with the signature: the client signs what they read
+        const summary = this.state.summary.trim() ? { work_summary: this.state.summary.trim() } : {};
         if (this.state.drawn && this.needsSignature) {
             const signature = this.pad.toDataURL("image/png").split(",")[1];
-            await this.props.enqueue("sign", { signed_by: this.state.name.trim(), signature });
+            await this.props.enqueue("sign", {
+                signed_by: this.state.name.trim(),
+                signature,
+                ...summary,
+            });
+            await this.props.enqueue("finish", {});
+        } else {
+            await this.props.enqueue("finish", summary);
         }
-        const summary = this.state.summary.trim();
-        await this.props.enqueue("finish", summary ? { work_summary: summary } : {});
     }
 }
 
