@@ -39,6 +39,7 @@
         "views/service_dashboard_views.xml",
         "views/menus.xml",
         "views/client_message_views.xml",
+        "views/webclient_templates.xml",
     ],
     "demo": [
         "demo/fsm_demo.xml",
