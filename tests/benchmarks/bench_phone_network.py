@@ -473,6 +473,7 @@ class Browser:
         self.last_activity = time.monotonic()
         self.throttled = False
         self.shown = None
+        self.errors = []  # the page's uncaught exceptions
         self.page = self.call("Target.attachToTarget", targetId=page["id"], flatten=True)[
             "sessionId"
         ]
@@ -511,6 +512,9 @@ class Browser:
         session = msg.get("sessionId")
         if method == "Target.attachedToTarget":
             self._attached(msg["params"])
+        elif method == "Runtime.exceptionThrown":
+            details = msg["params"]["exceptionDetails"]
+            self.errors.append(details.get("exception", {}).get("description") or details["text"])
         elif method.startswith("Network."):
             if not method.startswith("Network.webSocket"):  # the bus' socket: not a load
                 self.last_activity = time.monotonic()
@@ -607,7 +611,10 @@ class Browser:
         shot = self.call("Page.captureScreenshot", session=self.page, format="png")
         path = Path(tempfile.gettempdir()) / "fsm-bench-phone-timeout.png"
         path.write_bytes(base64.b64decode(shot["data"]))
-        sys.exit(f"FAILED: {what}: '{USABLE}' not usable after {TIMEOUT_S:.0f} s (see {path})")
+        error = f"; the page's first error: {self.errors[0][:300]}" if self.errors else ""
+        sys.exit(
+            f"FAILED: {what}: '{USABLE}' not usable after {TIMEOUT_S:.0f} s (see {path}){error}"
+        )
 
     def _wait_idle(self):
         deadline = time.monotonic() + 60
