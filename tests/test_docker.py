@@ -37,3 +37,17 @@ def test_the_image_carries_every_addon_and_its_requirements():
     assert "requirements.txt" in dockerfile
     conf = (COMPOSE.parent / "odoo.conf").read_text()
     assert "/mnt/fsm-addons" in conf
+
+
+def test_nginx_serves_the_suite_as_the_phone_benchmark_measures():
+    """The compose file's nginx uses docker/nginx.conf in front of Odoo in
+    production mode, and the file keeps the spellings that
+    tests/benchmarks/bench_phone_network.py replaces with its own ports."""
+    compose = COMPOSE.read_text()
+    assert "./nginx.conf:/etc/nginx/conf.d/default.conf:ro" in compose
+    assert "--workers=" in compose and "--proxy-mode" in compose
+    conf = (COMPOSE.parent / "nginx.conf").read_text()
+    for anchor in ("server odoo:8069;", "server odoo:8072;", "listen 80;", "/var/cache/nginx/"):
+        assert conf.count(anchor) == 1, anchor
+    assert re.search(r"^\s*gzip on;", conf, re.M)
+    assert re.search(r"location /websocket \{[^}]*proxy_pass http://odoo_websocket;", conf)

@@ -608,7 +608,10 @@ def bench(args):
                      "--log-level=warn"],
                     stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                     errors="replace",
-                    env={**os.environ, **cluster.env(), "PYTHONUNBUFFERED": "1"},
+                    # FSM_ODOO_CMD: how to start this Odoo, for a benchmark
+                    # that serves the database (bench_phone_network.py)
+                    env={**os.environ, **cluster.env(), "PYTHONUNBUFFERED": "1",
+                         "FSM_ODOO_CMD": "\x1f".join(odoo.cmd)},
                 )  # fmt: skip
                 for line in proc.stdout:
                     if line.startswith("BENCH "):
@@ -618,7 +621,8 @@ def bench(args):
                         rest.append(line)
                         crashed |= "Traceback (most recent call last)" in line
                 proc.wait()
-            if crashed or not printed:
+            # a benchmark that cannot run exits non-zero with a one-line reason
+            if crashed or not printed or proc.returncode:
                 failures.append(script.name)
                 print("".join(rest))
     finally:

@@ -42,6 +42,7 @@
         "views/menus.xml",
         "views/client_message_views.xml",
         "views/service_sync_action_views.xml",
+        "views/webclient_templates.xml",
     ],
     "demo": [
         "demo/fsm_demo.xml",

@@ -252,6 +252,17 @@ class TestMyDayTour(FsmWorldMixin, HttpCase):
         authors = self.order_first.message_ids.filtered("tracking_value_ids").author_id
         self.assertEqual(authors, self.user_tech_north.partner_id, "the chatter shows who did it")
 
+    def test_the_technicians_page_loads_no_print_stylesheet(self):
+        """The web client's print styles (158 kB gzipped) stay off the
+        technician's phone, which prints nothing but PDF reports; the
+        coordinator's page keeps them."""
+        self.user_coord_north.password = "coord_north"
+        for login, printed in (("tech_north", False), ("coord_north", True)):
+            self.authenticate(login, login)
+            page = self.url_open("/odoo").text
+            self.assertIn("web.assets_web.min.js", page, login)
+            self.assertEqual("web.assets_web_print" in page, printed, login)
+
 
 @tagged("post_install", "-at_install")
 class TestCoordinatorTour(FsmWorldMixin, HttpCase):

@@ -103,6 +103,18 @@ class TestTechnicianFieldRights(FsmCase):
         self.order.client_ref = "PO-4711"
         self.assertFalse(Form(self._as_tech())._get_modifier("client_ref", "invisible"))
 
+    def test_the_technician_reads_their_own_name_without_the_avatar_widget(self):
+        """On the phone the locked technician field is a plain name: hr's
+        avatar widget would ask the server about HR rights (a round trip
+        before the order shows) and load an image; the coordinator keeps it."""
+
+        def widget(user):
+            arch = self.Order.with_user(user).get_views([(False, "form")])["views"]["form"]["arch"]
+            return etree.fromstring(arch).xpath("//field[@name='technician_id']")[0].get("widget")
+
+        self.assertIsNone(widget(self.user_tech_north))
+        self.assertEqual(widget(self.user_coord_north), "many2one_avatar_employee")
+
     def test_an_addon_extends_the_writable_fields_and_nothing_else_opens(self):
         """As an addon's ``_inherit`` does: extend the property with super().
         The client reference becomes writable for technicians in the write,

@@ -36,6 +36,18 @@ const fsmOfflineSession = /"fsm_offline":\s*true/;
 const NAVIGATION_PATIENCE = 2500;
 const JSON_PATIENCE = 1500;
 
+/** Files the visit loads only when it needs them, kept from the start. */
+const fsmPrecache = ["/web/static/lib/signature_pad/signature_pad.umd.js"];
+
+self.addEventListener("install", (event) => {
+    event.waitUntil(
+        caches
+            .open(fsmCacheName)
+            .then((cache) => cache.addAll(fsmPrecache))
+            .catch(() => {})
+    );
+});
+
 const fsmSessionRestored = (async () => {
     try {
         const cache = await caches.open(fsmCacheName);

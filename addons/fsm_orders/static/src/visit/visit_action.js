@@ -178,8 +178,20 @@ export class VisitSignFinish extends Component {
 
     setup() {
         this.canvas = useRef("canvas");
-        this.state = useState({ name: "", drawn: false, summary: "", error: "" });
-        onWillStart(() => loadJS("/web/static/lib/signature_pad/signature_pad.umd.js"));
+        this.state = useState({
+            name: "",
+            drawn: false,
+            summary: "",
+            error: "",
+            padMissing: false,
+        });
+        onWillStart(async () => {
+            try {
+                await loadJS("/web/static/lib/signature_pad/signature_pad.umd.js");
+            } catch {
+                this.state.padMissing = true; // never loaded on this phone, and no network
+            }
+        });
         useEffect(
             (el) => el && this.mountPad(el),
             () => [this.canvas.el]
@@ -187,6 +199,9 @@ export class VisitSignFinish extends Component {
     }
 
     mountPad(el) {
+        if (this.state.padMissing) {
+            return;
+        }
         const ratio = Math.max(window.devicePixelRatio || 1, 1);
         el.width = el.offsetWidth * ratio;
         el.height = el.offsetHeight * ratio;

@@ -73,6 +73,7 @@ visitEffects
         order.can_accept = false;
         order.can_start = false;
         order.can_finish = true;
+        order.can_sign = !order.is_signed; // an order in progress is signed on site
     })
     .add("answer", (day, order, payload) => {
         const line = findLine(order, payload.line_id);

@@ -12,19 +12,30 @@ import { registry } from "@web/core/registry";
  */
 export class FsmTimerBar extends Component {
     static template = "fsm_worktime.TimerBar";
-    static props = { model: Object, bus: EventBus };
+    // timer: the controller's { state, load }, the last state it asked for
+    static props = { model: Object, bus: EventBus, timer: Object };
 
     setup() {
         this.orm = useService("orm");
         this.action = useService("action");
         this.state = useState({ running: false, loaded: false });
-        onWillStart(() => this.load());
+        onWillStart(() => this.load(false));
         // a card's button (Start travel, Finish …) changes the timer too
         useBus(this.props.bus, "fsm-timer-changed", () => this.load());
     }
 
-    async load() {
-        const state = await this.orm.call("service.work.time", "fsm_get_timer_state", []);
+    /**
+     * The layout renders the bar again once the cards are loaded: the new
+     * bar takes the state its controller last asked for instead of asking
+     * again (a round trip that held My day on a 3G phone for 0.25 s). The
+     * controller asks, not the bar: a destroyed component's RPC never
+     * answers, and the new bar would wait for it forever.
+     */
+    async load(fresh = true) {
+        if (fresh || !this.props.timer.state) {
+            this.props.timer.load();
+        }
+        const state = await this.props.timer.state;
         Object.assign(this.state, state, { loaded: true });
     }
 
@@ -49,6 +60,14 @@ export class FsmMyDayKanbanController extends KanbanController {
     setup() {
         super.setup();
         this.timerBus = new EventBus();
+        const orm = useService("orm");
+        // the timer bar's state, asked for here: the controller outlives the
+        // bar, which the layout renders again once the cards are loaded
+        this.timer = {
+            state: null,
+            load: () =>
+                (this.timer.state = orm.call("service.work.time", "fsm_get_timer_state", [])),
+        };
     }
 
     async afterExecuteActionButton(clickParams) {
