@@ -5,6 +5,8 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
+from odoo.addons.fsm_orders.tests.common import local_today_at
+
 from ..models.service_work_time import MAX_KM_PER_DAY
 from .common import WorktimeCase
 
@@ -180,15 +182,15 @@ class TestWorkTimeRules(WorktimeCase):
             )
 
     def test_stop_before_start_and_bad_distances(self):
+        # two drives of one Stockholm day, whatever the hour the test runs
+        t0 = local_today_at(self.user_tech_north, 8) - timedelta(days=1)
         with self.assertConstraintRefused("service.work.time", "cannot stop before it starts"):
-            self._entry(self.t0, -1.0)
+            self._entry(t0, -1.0)
         with self.assertConstraintRefused("service.work.time", "cannot be negative"):
-            self._entry(self.t0, 1.0, work_type=self.type_travel, distance_km=-5)
-        self._entry(self.t0, 1.0, work_type=self.type_travel, distance_km=MAX_KM_PER_DAY - 100)
+            self._entry(t0, 1.0, work_type=self.type_travel, distance_km=-5)
+        self._entry(t0, 1.0, work_type=self.type_travel, distance_km=MAX_KM_PER_DAY - 100)
         with self.assertRaisesRegex(ValidationError, "more than anyone drives"):
-            self._entry(
-                self.t0 + timedelta(hours=1), 1.0, work_type=self.type_travel, distance_km=200
-            )
+            self._entry(t0 + timedelta(hours=1), 1.0, work_type=self.type_travel, distance_km=200)
         self.assertEqual(
             sum(self.WorkTime.search([("employee_id", "=", self.tech_north.id)]).mapped(
                 "distance_km")),
