@@ -11,6 +11,7 @@ caches, the session cookie) is there when it comes back.
 """
 
 import base64
+import contextlib
 import json
 import shutil
 import socket
@@ -76,10 +77,8 @@ class NetworkSwitch:
                 self._cut(sock)
 
     def _cut(self, sock):
-        try:
+        with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         sock.close()
         with self.lock:
             self.conns.discard(sock)
@@ -183,10 +182,8 @@ class Phone:
     def close(self):
         """Close the browser as a user does (its storage is written out)."""
         if self.cdp:
-            try:
+            with contextlib.suppress(RuntimeError, websocket.WebSocketException, OSError):
                 self.cdp("Browser.close")
-            except (RuntimeError, websocket.WebSocketException, OSError):
-                pass
             self.cdp.close()
             self.cdp = None
         if self.proc:

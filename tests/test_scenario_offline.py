@@ -189,8 +189,6 @@ def test_a_visit_done_offline_reaches_the_server_once(planner, anna, phone, tmp_
     )  # fmt: skip
     assert {r["state"] for r in answer["results"]} == {"applied"}
     assert (
-        planner(
-            "service.sync.action", "search_count", domain=[("order_id", "=", order_id)]
-        ),
+        planner("service.sync.action", "search_count", domain=[("order_id", "=", order_id)]),
         len(planner("service.order", "read", ids=[order_id], fields=["photo_ids"])[0]["photo_ids"]),
     ) == (waiting, 1)

@@ -7,7 +7,7 @@ class ServiceOrder(models.Model):
     was loaded; the server checks again when the use arrives), and the parts
     each order already used."""
 
-    _inherit = "service.order"
+    _inherit = "service.order"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _fsm_visit_values(self, orders):

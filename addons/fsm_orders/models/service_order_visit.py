@@ -12,7 +12,7 @@ class ServiceOrder(models.Model):
     in :meth:`_fsm_visit_order_values` (per order) and
     :meth:`_fsm_visit_values` (the whole day: the van's parts, the timer)."""
 
-    _inherit = "service.order"
+    _inherit = "service.order"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _fsm_visit_domain(self):

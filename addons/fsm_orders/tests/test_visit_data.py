@@ -29,7 +29,9 @@ class TestVisitData(OnSiteMixin, FsmCase):
             technician_id=self.tech_north.id,
             scheduled_start=local_today_at(tech, 9),
         )
-        tomorrow = self._new_order(technician_id=self.tech_north.id, scheduled_start=self.tomorrow_9)
+        tomorrow = self._new_order(
+            technician_id=self.tech_north.id, scheduled_start=self.tomorrow_9
+        )
         yesterday = self._new_order(
             technician_id=self.tech_north.id,
             scheduled_start=local_today_at(tech, 9) - timedelta(days=1),
@@ -98,7 +100,9 @@ class TestVisitData(OnSiteMixin, FsmCase):
         )
         self._dispatch(order)
         order.with_user(tech).action_start()
-        self.env["service.order.photo"].create({"order_id": order.id, "image": png(256, 256, noise=True)})
+        self.env["service.order.photo"].create(
+            {"order_id": order.id, "image": png(256, 256, noise=True)}
+        )
         (visit,) = self.env["service.order"].with_user(tech).fsm_visit_data()["orders"]
         self.assertEqual(visit["photo_count"], 1)
         self.assertLess(len(str(visit)), 4000)

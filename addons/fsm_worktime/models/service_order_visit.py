@@ -5,14 +5,16 @@ class ServiceOrder(models.Model):
     """The visit screen's timer: the running timer of the day and, per order,
     whether it runs on that order (the same values as My day's timer bar)."""
 
-    _inherit = "service.order"
+    _inherit = "service.order"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _fsm_visit_values(self, orders):
         values = super()._fsm_visit_values(orders)
         WorkTime = self.env["service.work.time"]
         values["timer"] = WorkTime.fsm_get_timer_state()
-        values["timer_categories"] = dict(WorkTime._fields["category"]._description_selection(self.env))
+        values["timer_categories"] = dict(
+            WorkTime._fields["category"]._description_selection(self.env)
+        )
         return values
 
     def _fsm_visit_order_values(self):
