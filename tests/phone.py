@@ -23,12 +23,8 @@ from urllib.parse import urlparse
 
 import requests
 import websocket
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from fsm import free_port  # tools/, on the path through conftest
+from screenshot import Cdp
 
 
 class NetworkSwitch:
@@ -96,31 +92,6 @@ class NetworkSwitch:
         self.sock.close()
 
 
-class Cdp:
-    """One DevTools websocket: ``cdp(method, **params)`` returns the result;
-    events are kept in ``events``."""
-
-    def __init__(self, ws_url):
-        self.ws = websocket.create_connection(ws_url, timeout=60, suppress_origin=True)
-        self.next_id = 0
-        self.events = []
-
-    def __call__(self, method, **params):
-        self.next_id += 1
-        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
-        while True:
-            msg = json.loads(self.ws.recv())
-            if msg.get("id") == self.next_id:
-                if "error" in msg:
-                    raise RuntimeError(f"{method}: {msg['error']}")
-                return msg.get("result", {})
-            if "method" in msg:
-                self.events.append(msg)
-
-    def close(self):
-        self.ws.close()
-
-
 class Phone:
     """A logged-in technician's phone on ``server_url``, through a switch."""
 
@@ -184,7 +155,7 @@ class Phone:
         if self.cdp:
             with contextlib.suppress(RuntimeError, websocket.WebSocketException, OSError):
                 self.cdp("Browser.close")
-            self.cdp.close()
+            self.cdp.ws.close()
             self.cdp = None
         if self.proc:
             try:
