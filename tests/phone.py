@@ -23,6 +23,7 @@ from urllib.parse import urlparse
 
 import requests
 import websocket
+
 from fsm import free_port  # tools/, on the path through conftest
 from screenshot import Cdp
 
