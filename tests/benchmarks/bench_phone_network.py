@@ -792,6 +792,8 @@ def measure(label, base, with_tap, top=False):
         report(f"{label}: My day warm (reload)", median, runs=runs)
         if top:
             timeline(median[1], f"{label}: warm, until usable")
+        if with_tap:
+            offline_copy(browser)
         if with_tap and OPEN:
             browser.load(url, reload=True)
             opened = browser.tap(OPEN, OPENED)
@@ -805,6 +807,63 @@ def measure(label, base, with_tap, top=False):
     finally:
         browser.close()
     return cold[2]
+
+
+OFFLINE_COPY_JS = """
+(async () => {
+    const name = (await indexedDB.databases()).map((d) => d.name)
+        .find((n) => n.startsWith("fsm_visit-"));
+    let day = 0, orders = 0, queue = 0;
+    if (name) {
+        const db = await new Promise((resolve, reject) => {
+            const request = indexedDB.open(name);
+            request.onsuccess = () => resolve(request.result);
+            request.onerror = reject;
+        });
+        const read = (table, key) => new Promise((resolve) => {
+            if (!db.objectStoreNames.contains(table)) { return resolve(null); }
+            const get = db.transaction(table).objectStore(table).get(key);
+            get.onsuccess = () => resolve(get.result);
+            get.onerror = () => resolve(null);
+        });
+        const copy = await read("day", "today");
+        day = copy ? JSON.stringify(copy).length : 0;
+        orders = copy ? copy.orders.length : 0;
+        queue = JSON.stringify((await read("queue", "actions")) || []).length;
+    }
+    let files = 0, entries = 0;
+    for (const cacheName of await caches.keys()) {
+        const cache = await caches.open(cacheName);
+        for (const request of await cache.keys()) {
+            const response = await cache.match(request);
+            files += (await response.clone().arrayBuffer()).byteLength;
+            entries += 1;
+        }
+    }
+    const { usage } = await navigator.storage.estimate();
+    return JSON.stringify({ day, orders, queue, files, entries, usage });
+})()
+"""
+
+
+def offline_copy(browser):
+    """What the phone keeps to work without a network: the day's copy in
+    IndexedDB (the visit screen's), the service worker's caches, and all
+    the origin's storage as the browser counts it."""
+    result = browser.call(
+        "Runtime.evaluate", session=browser.page, expression=OFFLINE_COPY_JS,
+        awaitPromise=True, returnByValue=True,
+    )  # fmt: skip
+    value = result.get("result", {}).get("value")
+    if not value:
+        return
+    copy = json.loads(value)
+    if copy["orders"]:
+        bench(
+            f"offline copy of the day: {copy['day'] / 1000:7.1f} kB for {copy['orders']} orders "
+            f"(queue {copy['queue']} B); service worker caches {mb(copy['files'])} in "
+            f"{copy['entries']} entries; origin storage {mb(copy['usage'])}"
+        )
 
 
 def warm_up_server(base):

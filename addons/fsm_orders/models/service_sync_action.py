@@ -111,6 +111,15 @@ class ServiceSyncAction(models.Model):
         for action in self:
             action.kind_label = labels.get(action.kind, action.kind)
 
+    @api.depends("kind", "order_id")
+    def _compute_display_name(self):
+        """ "Part used · SO/2026/00020": what a coordinator recognises (the
+        uuid stays searchable as the record's name)."""
+        for action in self:
+            action.display_name = " · ".join(
+                filter(None, [action.kind_label, action.order_id.name or action.uuid])
+            )
+
     @api.depends("payload")
     def _compute_payload_display(self):
         for action in self:

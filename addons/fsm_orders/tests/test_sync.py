@@ -383,6 +383,21 @@ class TestSync(SyncCase):
         self.assertIn("is already signed", results[3]["message"])
         self.assertEqual(self.order.signed_by, "Lisa Lind")
 
+    def test_the_summary_the_client_reads_travels_with_the_signature(self):
+        """The visit screen sends the work summary with the signature: the
+        report is locked once signed, and the client signs what they read."""
+        self._sync(self._action("start"), *self._required_answers())
+        results = self._sync(
+            self._action("sign", {"signed_by": "Lisa Lind", "signature": png().decode(),
+                                  "work_summary": "Descaled, gasket replaced."}),
+            self._action("finish"),
+        )  # fmt: skip
+        self.assertEqual([r["state"] for r in results], ["applied", "applied"])
+        self.assertEqual(
+            (self.order.state, self.order.signed_by, self.order.work_summary),
+            ("done", "Lisa Lind", "Descaled, gasket replaced."),
+        )
+
     def test_finish_writes_the_work_summary_unless_the_client_signed_another(self):
         self._sync(self._action("start"), *self._required_answers())
         self.order.with_user(self.user_tech_north).work_summary = "Descaled."
@@ -468,7 +483,9 @@ class TestSync(SyncCase):
         order = self.order.with_user(self.user_coord_north)
         self.assertEqual((order.fsm_sync_action_count, order.fsm_sync_conflict_count), (1, 1))
         action = order.action_fsm_view_sync_actions()
-        self.assertEqual(self.Sync.search(action["domain"]).order_id, self.order)
+        conflict = self.Sync.search(action["domain"])
+        self.assertEqual(conflict.order_id, self.order)
+        self.assertEqual(conflict.display_name, f"{conflict.kind_label} · {self.order.name}")
         default = self.env.ref("fsm_orders.action_service_sync_action")
         self.assertIn("search_default_conflicts", default.context)
         for view_type in ("list", "form", "search"):
