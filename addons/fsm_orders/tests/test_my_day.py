@@ -242,7 +242,7 @@ class TestMyDayTour(FsmWorldMixin, HttpCase):
         ).action_dispatch()
 
     def test_technician_accepts_starts_and_finishes_from_my_day_on_a_phone(self):
-        self.start_tour("/odoo", "fsm_my_day_tour", login="tech_north")
+        self.start_tour("/odoo/my-day", "fsm_my_day_tour", login="tech_north")
         self.assertEqual(self.order_first.state, "done")
         self.assertEqual(self.order_second.state, "dispatched")
         states = self.order_first.message_ids.tracking_value_ids.filtered(

@@ -8,7 +8,6 @@ import { standardActionServiceProps } from "@web/webclient/actions/action_servic
 import {
     actionLabels,
     applyQueue,
-    findLine,
     isAnswered,
     isOutOfRange,
     missingAnswers,
