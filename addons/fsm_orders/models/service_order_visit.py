@@ -54,6 +54,9 @@ class ServiceOrder(models.Model):
             "server_time": self.env.cr.now().strftime("%Y-%m-%d %H:%M:%S"),
             "user_id": self.env.uid,
             "state_labels": dict(self._fields["state"]._description_selection(self.env)),
+            # what the server refused of this user's phones and still waits for
+            # the coordinator, so that a phone shows conflicts it did not send
+            "conflicts": self.env["service.sync.action"].fsm_my_conflicts(),
         }
 
     def _fsm_visit_order_base_values(self, lines_by_order):

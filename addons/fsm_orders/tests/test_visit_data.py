@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from odoo import fields
 from odoo.tests import tagged
 
 from .common import FsmCase, local_today_at
@@ -91,6 +92,30 @@ class TestVisitData(OnSiteMixin, FsmCase):
         self.assertIsNone(by_name["Remarks"]["value"] or None)
         self.assertTrue(visit["can_start"])
         self.assertFalse(visit["can_finish"])
+
+    def test_the_day_carries_the_conflicts_waiting_for_the_coordinator(self):
+        """A phone shows what the server refused of this user, also when the
+        action came from another phone; an applied action is not listed."""
+        tech = self.user_tech_north
+        order = self._new_order(
+            technician_id=self.tech_north.id, scheduled_start=local_today_at(tech, 10)
+        )
+        self._dispatch(order)
+        Order = self.env["service.order"].with_user(tech)
+        sent = [
+            {"uuid": f"visit-data-{n}", "kind": kind, "order_id": order.id,
+             "at": fields.Datetime.to_string(fields.Datetime.now()), "payload": payload}
+            for n, (kind, payload) in enumerate(
+                [("start", {}), ("answer", {"line_id": 0, "value": "yes"})]
+            )
+        ]  # fmt: skip
+        results = Order.fsm_sync(sent)["results"]
+        self.assertEqual([r["state"] for r in results], ["applied", "conflict"])
+        conflicts = Order.fsm_visit_data()["conflicts"]
+        self.assertEqual([c["uuid"] for c in conflicts], ["visit-data-1"])
+        self.assertEqual(conflicts[0]["message"], results[1]["message"])
+        south = self.env["service.order"].with_user(self.user_tech_south)
+        self.assertEqual(south.fsm_visit_data()["conflicts"], [], "another technician's are not")
 
     def test_the_day_holds_no_picture(self):
         """The phone keeps the day offline: counts, never images."""

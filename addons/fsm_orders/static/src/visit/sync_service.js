@@ -75,25 +75,27 @@ export const fsmSyncService = {
             sending: false,
             offline: !navigator.onLine,
             error: "",
-            loaded: false,
-            lastSync: false,
         });
+        /** Conflicts the technician has acknowledged (OK), not shown again. */
+        let seen = [];
         const listeners = new Set();
         let retryTimer = null;
 
         const ready = Promise.all([
             db.read("queue", "actions"),
             db.read("queue", "conflicts"),
-        ]).then(([actions, conflicts]) => {
+            db.read("queue", "seen"),
+        ]).then(([actions, conflicts, acknowledged]) => {
             state.queue = actions || [];
             state.conflicts = conflicts || [];
-            state.loaded = true;
+            seen = acknowledged || [];
         });
 
         async function persist() {
             // IndexedDB stores plain data, not the screen's reactive proxies
             await db.write("queue", "actions", plain(state.queue));
             await db.write("queue", "conflicts", plain(state.conflicts));
+            await db.write("queue", "seen", seen);
         }
 
         function scheduleRetry() {
@@ -159,7 +161,6 @@ export const fsmSyncService = {
                         }
                     }
                     state.queue = state.queue.filter((a) => !done.has(a.uuid));
-                    state.lastSync = serializeDateTime(DateTime.now());
                     await persist();
                     if (!done.size) {
                         break; // the server answered nothing we know: try later
@@ -174,6 +175,7 @@ export const fsmSyncService = {
 
         async function dismissConflict(uuid) {
             state.conflicts = state.conflicts.filter((c) => c.uuid !== uuid);
+            seen = [...seen.slice(-200), uuid];
             await persist();
         }
 
@@ -187,6 +189,10 @@ export const fsmSyncService = {
             try {
                 const day = await orm.silent.call("service.order", "fsm_visit_data", []);
                 state.offline = false;
+                // the server's open conflicts of this user are the list (a
+                // conflict applied again or discarded by the coordinator goes)
+                state.conflicts = day.conflicts.filter((c) => !seen.includes(c.uuid));
+                await persist();
                 await db.write("day", "today", plain(day));
                 return day;
             } catch (error) {
