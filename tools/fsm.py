@@ -339,6 +339,8 @@ def python_requirements_missing(python):
         "websocket": "websocket-client (requirements-test.txt)",
         "pytest": "pytest (requirements-test.txt)",
         "phonenumbers": "phonenumbers (requirements.txt)",
+        "pyvrp": "pyvrp (requirements.txt)",
+        "vrplib": "vrplib (requirements.txt)",
         "requests": "requests",
     }
     code = (
