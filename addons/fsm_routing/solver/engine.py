@@ -345,7 +345,7 @@ def solve(problem, *, seconds=10.0, seed=0, iterations=None, progress=None, ever
             warnings.simplefilter("ignore")
             best = _search(builder, stop, seed)
         sequences = builder.sequences(best)
-    plan = _timed_plan(problem, orders, sequences, left_out)
+    plan = _timed_plan(problem, orders, sequences, left_out, stop.deadline)
     plan.seconds = time.monotonic() - started
     plan.iterations = stop.iterations
     plan.seed = seed
@@ -359,17 +359,20 @@ def solve(problem, *, seconds=10.0, seed=0, iterations=None, progress=None, ever
 # serving everyone on a hard fleet: PyVRP's own first, then the spare fleet's
 # and PyVRP's in turn.
 FIRST_SLICE = 0.2
-NEXT_SLICE = 0.1
+SPARE_SLICE = 0.15
+COLD_SLICE = 0.1
 
 
-class _Runner:
+class _Runner(pyvrp.IteratedLocalSearchCallbacks):
     """One PyVRP iterated local search that can be run in slices: its local
-    search and penalty manager (the penalties PyVRP has learnt) carry over,
-    each slice starting from the best solution so far."""
+    search, its penalty manager (the penalties PyVRP has learnt) and its
+    current solution carry over, so a slice goes on where the last one
+    stopped, and the best solution is kept across slices."""
 
     def __init__(self, data, seed):
         params = pyvrp.SolveParams()
-        self.data, self.params = data, params
+        self.data = data
+        self.ils_params = dataclasses.replace(params.ils, callbacks=self)
         rng = pyvrp.RandomNumberGenerator(seed=seed)
         neighbours = pyvrp.search.compute_neighbours(data, params.neighbourhood)
         perturbation = pyvrp.search.PerturbationManager(params.perturbation)
@@ -379,13 +382,18 @@ class _Runner:
                 self.ls.add_operator(op(data))
         self.pm = pyvrp.PenaltyManager(params.penalty.midpoint_penalties(data), params.penalty)
         random = pyvrp.Solution.make_random(data, rng)
-        self.best = self.ls(random, self.pm.max_cost_evaluator(), exhaustive=True)
+        self.best = self.current = self.ls(random, self.pm.max_cost_evaluator(), exhaustive=True)
+
+    def on_iteration(self, current, candidate, best, cost_evaluator):
+        self.current = current
 
     def run(self, stop, init=None):
-        if init is not None:
-            self.best = init
-        algo = pyvrp.IteratedLocalSearch(self.data, self.pm, self.ls, self.best, self.params.ils)
-        self.best = algo.run(stop, collect_stats=False).best
+        start = self.current if init is None else init
+        algo = pyvrp.IteratedLocalSearch(self.data, self.pm, self.ls, start, self.ils_params)
+        found = algo.run(stop, collect_stats=False).best
+        cost = self.pm.cost_evaluator().cost
+        if init is not None or cost(found) < cost(self.best):
+            self.best = found
         return self.best
 
 
@@ -399,9 +407,10 @@ def _search(builder, stop, seed):
     a search allowed spare vehicles at a fixed cost above any plan's has a
     plan serving everyone at once and empties the spare vehicles one by one
     (C1_4_1: the best-known distance in 10 s) but is slower where PyVRP is
-    quick (RC1_4_1). So: PyVRP alone for FIRST_SLICE of the budget; without a
-    plan by then, the spare-fleet search and PyVRP take NEXT_SLICE in turn
-    until one has a plan on the real fleet; the rest of the time improves it.
+    quick (RC2_4_1). So: PyVRP alone for FIRST_SLICE of the budget; without a
+    plan by then, the spare-fleet search (SPARE_SLICE) and PyVRP (COLD_SLICE)
+    take turns, each going on where it stopped, until one has a plan on the
+    real fleet; the rest of the time improves it.
     """
     data = builder.data
     cold = _Runner(data, seed)
@@ -420,7 +429,7 @@ def _search(builder, stop, seed):
                 for t in types
             ]
             spare = _Runner(data.replace(vehicle_types=types + spares), seed)
-        stop.phase(NEXT_SLICE, target=spare_cost)
+        stop.phase(SPARE_SLICE, target=spare_cost)
         relaxed = spare.run(stop)
         on_fleet = _on_real_fleet(data, relaxed, len(types))
         if relaxed.is_feasible() and on_fleet.is_complete():
@@ -428,7 +437,7 @@ def _search(builder, stop, seed):
             break
         if stop.exhausted:
             break
-        stop.phase(NEXT_SLICE, target=INFEASIBLE)
+        stop.phase(COLD_SLICE, target=INFEASIBLE)
         best = cold.run(stop)
     if stop.exhausted:
         return best
@@ -450,8 +459,14 @@ def _on_real_fleet(data, solution, real_types):
     return pyvrp.Solution(data, routes)
 
 
-def _timed_plan(problem, orders, sequences, left_out):
-    """Time every route exactly; insert again what no longer fits."""
+# Seconds past the time limit that inserting again what no longer fits may
+# take (a search ended without a feasible plan can drop hundreds of visits).
+REPAIR_GRACE = 0.5
+
+
+def _timed_plan(problem, orders, sequences, left_out, deadline):
+    """Time every route exactly; insert again what no longer fits, cheapest
+    place first, until REPAIR_GRACE past the deadline (the rest is left out)."""
     techs = {t.id: t for t in problem.technicians}
     timings = {}
     dropped = []
@@ -462,6 +477,8 @@ def _timed_plan(problem, orders, sequences, left_out):
     planned = {o.id for seq in sequences.values() for o in seq} - set(dropped)
     by_id = {o.id: o for o in orders}
     for order_id in sorted(dropped, key=lambda i: -by_id[i].leave_out_cost):
+        if time.monotonic() > deadline + REPAIR_GRACE:
+            break
         order = by_id[order_id]
         best = None
         for tech in problem.technicians:

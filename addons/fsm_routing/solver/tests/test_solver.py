@@ -343,3 +343,35 @@ def test_emergency_insertion_pushes_out_what_no_longer_fits():
     nobody = Order("gas leak", 2, H, priority=URGENT, skills=frozenset({"gas"}))
     refused = insert_urgent(prob, plan, nobody, {}, now=12 * H)
     assert refused.chosen is None and refused.reason == "no_skill"
+
+
+def test_overtime_only_where_allowed_and_at_its_cost():
+    # a 2-hour job that can only start at 15:30: it ends after 17:00
+    job = Order("late", 1, 2 * H, windows=(Window(int(15.5 * H), int(17.5 * H)),))
+    prob = problem(
+        [0, 0, 0],
+        [job],
+        [tech("ann"), tech("bo", 2, max_overtime=H, overtime_hourly_cost=90.0)],
+    )
+    plan = plan_of(prob)
+    check_plan(prob, plan)
+    technician, visit = where(plan, "late")
+    (route,) = plan.routes
+    assert technician == "bo" and visit.end == int(17.5 * H)
+    assert route.overtime == route.end - DAY.end > 0
+    # 2 hours' work at 40, the overtime again at 90 an hour
+    assert route.cost == pytest.approx(40.0 * 2 + 90.0 * route.overtime / H)
+
+
+def test_a_week_plans_each_order_on_a_day_its_window_allows():
+    week = tuple(Shift(d * 24 * H + 8 * H, d * 24 * H + 17 * H) for d in range(5))
+    thursday = Window(3 * 24 * H + 8 * H, 3 * 24 * H + 12 * H)
+    prob = problem(
+        [0, 5],
+        [Order("thu", 1, H, windows=(thursday,)), Order("any", 1, 8 * H)],
+        [tech("ann", shifts=week, absences=(Window(0, 24 * H),))],  # off on Monday
+    )
+    plan = plan_of(prob)
+    check_plan(prob, plan)
+    assert plan.visits["thu"][0].shift == 3
+    assert plan.visits["any"][0].shift != 0
