@@ -464,6 +464,29 @@ def _on_real_fleet(data, solution, real_types):
 REPAIR_GRACE = 0.5
 
 
+# How many technicians' shifts, nearest first, an order that no longer fits
+# is tried in again.
+REPAIR_SHIFTS = 10
+
+
+def _nearest_shifts(problem, order, timings, techs):
+    """The (technician, shift) pairs that may take ``order``, those passing
+    nearest its site first (home or a visit), REPAIR_SHIFTS of them."""
+    durations, site = problem.durations, order.location
+    ranked = []
+    for tech in techs.values():
+        if not tech.can_do(order):
+            continue
+        for shift in range(len(tech.shifts)):
+            timing = timings.get((tech.id, shift))
+            places = [tech.start_location]
+            if timing is not None:
+                places += [o.location for o in timing[1]]
+            ranked.append((min(durations[p][site] for p in places), str(tech.id), shift, tech.id))
+    ranked.sort()
+    return [(tech_id, shift) for _d, _name, shift, tech_id in ranked[:REPAIR_SHIFTS]]
+
+
 def _timed_plan(problem, orders, sequences, left_out, deadline):
     """Time every route exactly; insert again what no longer fits, cheapest
     place first, until REPAIR_GRACE past the deadline (the rest is left out)."""
@@ -481,24 +504,22 @@ def _timed_plan(problem, orders, sequences, left_out, deadline):
             break
         order = by_id[order_id]
         best = None
-        for tech in problem.technicians:
-            if not tech.can_do(order):
-                continue
-            for shift in range(len(tech.shifts)):
-                timing, sequence = timings.get((tech.id, shift)) or (
-                    schedule(problem, tech, shift, []),
-                    [],
-                )
-                base = timing.route.cost
-                kept = [o for o in sequence if o.id not in timing.dropped]
-                for pos in range(len(kept) + 1):
-                    trial = kept[:pos] + [order] + kept[pos:]
-                    attempt = schedule(problem, tech, shift, trial)
-                    if attempt.dropped:
-                        continue
-                    delta = attempt.route.cost - base
-                    if best is None or delta < best[0]:
-                        best = (delta, (tech.id, shift), attempt, trial)
+        for tech_id, shift in _nearest_shifts(problem, order, timings, techs):
+            tech = techs[tech_id]
+            timing, sequence = timings.get((tech_id, shift)) or (
+                schedule(problem, tech, shift, []),
+                [],
+            )
+            base = timing.route.cost
+            kept = [o for o in sequence if o.id not in timing.dropped]
+            for pos in range(len(kept) + 1):
+                trial = kept[:pos] + [order] + kept[pos:]
+                attempt = schedule(problem, tech, shift, trial)
+                if attempt.dropped:
+                    continue
+                delta = attempt.route.cost - base
+                if best is None or delta < best[0]:
+                    best = (delta, (tech_id, shift), attempt, trial)
         if best is not None and (order.required or best[0] < order.leave_out_cost):
             _delta, key, attempt, trial = best
             timings[key] = (attempt, trial)

@@ -238,6 +238,7 @@ class Route:
     end: int  # back home
     distance: int
     travel_time: int
+    working_time: int  # out of home (less the absences spent there)
     overtime: int
     cost: float
 
@@ -279,7 +280,7 @@ class Plan:
             "routes": len(routes),
             "distance": sum(r.distance for r in routes),
             "travel_time": sum(r.travel_time for r in routes),
-            "working_time": sum(r.end - r.start for r in routes),
+            "working_time": sum(r.working_time for r in routes),
             "overtime": sum(r.overtime for r in routes),
             "route_cost": sum(r.cost for r in routes),
             "penalty": penalty,

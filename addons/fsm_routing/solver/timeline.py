@@ -222,6 +222,7 @@ class Clock:
             end=end,
             distance=self.distance,
             travel_time=self.travel_time,
+            working_time=self.work_time,
             overtime=overtime,
             cost=cost,
         )
