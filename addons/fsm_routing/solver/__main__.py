@@ -17,6 +17,13 @@ def main(argv=None):
     parser.add_argument("file", help="a VRPLIB VRPTW file")
     parser.add_argument("--seconds", type=float, default=10.0, help="time limit (default 10)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument(
+        "--engine",
+        choices=("suite", "pyvrp"),
+        default="suite",
+        help="suite: this solver (default); pyvrp: PyVRP alone with its defaults on the "
+        "same data, the benchmarks' yardstick",
+    )
     args = parser.parse_args(argv)
     if args.seconds <= 0:
         parser.error("--seconds must be positive")
@@ -25,7 +32,10 @@ def main(argv=None):
     except vrptw.VrptwError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    _plan, figures = vrptw.solve(instance, args.seconds, args.seed)
+    if args.engine == "pyvrp":
+        figures = vrptw.pyvrp_baseline(instance, args.seconds, args.seed)
+    else:
+        _plan, figures = vrptw.solve(instance, args.seconds, args.seed)
     print(json.dumps(figures))
     return 0
 

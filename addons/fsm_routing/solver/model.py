@@ -26,10 +26,11 @@ from collections.abc import Sequence
 LOW, NORMAL, HIGH, URGENT = 0, 1, 2, 3
 
 # What leaving an order out costs, by priority, when the order names no
-# penalty of its own (currency units). Urgent dwarfs any day's travel and
-# a hundred normal orders: the plan serves urgent orders first, whatever it
-# costs, then as many of the others as pay for themselves.
-PRIORITY_PENALTY = {LOW: 100.0, NORMAL: 1_000.0, HIGH: 10_000.0, URGENT: 1_000_000.0}
+# penalty of its own (currency units). Each is far above what a visit costs
+# (a technician's whole day is a few hundred), so the plan serves whatever
+# fits and, when not everything does, keeps the higher priorities; urgent
+# dwarfs twenty high ones: urgent orders are served first, whatever it costs.
+PRIORITY_PENALTY = {LOW: 2_000.0, NORMAL: 10_000.0, HIGH: 50_000.0, URGENT: 1_000_000.0}
 
 # Why an order is left out (LeftOut.reason), with the sentence a coordinator reads.
 REASONS = {

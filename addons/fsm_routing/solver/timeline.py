@@ -70,9 +70,10 @@ class Clock:
         self.start = self.part_start = None if location is None else self.time
 
     # -- one visit -------------------------------------------------------
-    def _try(self, order, part, location, time, at_home):
-        """Where the visit would fall in ``part`` from ``location`` at ``time``:
-        (arrival, start, window, break) or None."""
+    def _try(self, order, part, location, time, at_home, pending):
+        """Where the visit would fall in ``part`` from ``location`` at ``time``
+        with the breaks ``pending``: (departure, arrival, start, window, break)
+        or None."""
         part_start, part_end = part
         site = order.location
         travel = self.durations[location][site]
@@ -85,8 +86,8 @@ class Clock:
             time = max(time, start - travel)
         arrival = time + travel
         brk = None
-        if self.pending:
-            brk = self._break_before(order, time, arrival, start)
+        if pending:
+            brk = self._break_before(pending[0], order, time, arrival, start)
             if brk is not None:
                 bstart, bend, before_travel = brk
                 arrival = (bend + travel) if before_travel else arrival
@@ -101,10 +102,10 @@ class Clock:
             return None
         return time, arrival, start, window, brk
 
-    def _break_before(self, order, time, arrival, start):
-        """Whether the next break goes before this visit: (start, end,
+    @staticmethod
+    def _break_before(brk, order, time, arrival, start):
+        """Whether the break goes before this visit: (start, end,
         before_travel) or None when it can wait until after the visit."""
-        brk = self.pending[0]
         at_site = max(arrival, brk.earliest)
         if at_site <= brk.latest and at_site + brk.duration <= start:
             return at_site, at_site + brk.duration, False  # in the wait, free
@@ -128,7 +129,8 @@ class Clock:
                 back = self.time + self.durations[self.location][self.tech.home_end]
                 if not self.at_home and back > self.parts[self.part][1]:
                     continue
-            found = self._try(order, part, location, time, at_home)
+            pending = self.pending if here else self._after_home(part_index)
+            found = self._try(order, part, location, time, at_home, pending)
             if found is None:
                 continue
             if not here:
@@ -160,6 +162,22 @@ class Clock:
         self.load += order.demand
         self.location, self.time, self.at_home = site, start + order.duration, False
 
+    def _after_home(self, next_part):
+        """The breaks still pending after going home until ``next_part``
+        starts: one whose window the time at home covers is taken there."""
+        pending = list(self.pending)
+        back = self.time
+        if not self.at_home:
+            back += self.durations[self.location][self.tech.home_end]
+        gap_end = self.parts[next_part][0]
+        while pending:
+            brk = pending[0]
+            bstart = max(back, brk.earliest)
+            if bstart > brk.latest or bstart + brk.duration > gap_end:
+                break
+            pending.pop(0)
+        return pending
+
     def _go_home(self, next_part):
         home = self.tech.home_end
         if not self.at_home:
@@ -167,14 +185,7 @@ class Clock:
             self.distance += self.distances[self.location][home]
             self.travel_time += self.durations[self.location][home]
             self.work_time += back - self.part_start
-            # a break whose window the time at home covers is taken there
-            gap_end = self.parts[next_part][0]
-            while self.pending and max(back, self.pending[0].earliest) <= self.pending[0].latest:
-                brk = self.pending[0]
-                bstart = max(back, brk.earliest)
-                if bstart + brk.duration > gap_end:
-                    break
-                self.pending.pop(0)
+        self.pending = self._after_home(next_part)
         self.location = self.tech.start_location
         self.part, self.time, self.at_home, self.load = (
             next_part,
