@@ -4,7 +4,8 @@
 elevator/HVAC service firm around a city (a 60 km x 60 km square centred on
 Stockholm, 59.33 N 18.06 E). Everything is drawn from ``random.Random(seed)``
 (nothing from the process: sets are sorted before a draw), so one seed gives
-one problem, on any machine.
+one problem, on any machine. ``field_day_with_points`` also returns the
+coordinates of the locations (for a map, or to add a place to the matrix).
 
 Units: times in seconds from midnight of day 1 (day d, counted from 0, is
 offset by d x 86,400; ``time_units_per_hour`` 3600), distances in metres,
@@ -12,9 +13,11 @@ offset by d x 86,400; ``time_units_per_hour`` 3600), distances in metres,
 40 km/h). A kilometre driven costs 0.25 (``cost_per_distance``, the van);
 time is paid through the technicians' hourly cost.
 
-**Places.** Each technician's home is uniform over the square; of the order
-sites 60 % are around the centre (normal, 7 km standard deviation, drawn again
-until inside the square) and 40 % uniform over it.
+**Places.** Half the technicians live around the centre (normal in each
+direction, 10 km standard deviation, drawn again until inside the square),
+half anywhere in the square (uniform); of the order sites, where the buildings
+with lifts and plant rooms are, 75 % are around the centre (6 km standard
+deviation) and 25 % anywhere in the square.
 
 **Technicians** (ids ``T001``...):
 
@@ -27,16 +30,18 @@ until inside the square) and 40 % uniform over it.
   holders (when there are at least two technicians);
 - an hourly cost uniform in 35-60 (whole units);
 - round(30 %) of them (chosen at random) may work 30 minutes of overtime;
-- round(10 %) of them, at least one, have one absence on a random day: a half
-  day (08:00-12:00 or 12:00-17:00, even odds) or, with even odds against the
-  half day, a 2-hour appointment starting on the hour from 09:00 to 14:00.
+- round(10 %) of them, at least one, have one absence on a random day: with
+  even odds a half day (the morning 08:00-12:00 or the afternoon 12:00-17:00,
+  even odds) or a 2-hour appointment starting on the hour from 09:00 to 14:00.
 
 **Orders** (ids ``O0001``...), each drawn on its own:
 
-- duration 30, 45, 60, 90 or 120 minutes (40 %, 25 %, 20 %, 10 %, 5 %; a mean
-  of 50 minutes, so that with travel and the break 8-10 orders fill a
-  technician's day: ask for 8-10 orders per technician-day for a day that is
-  full but not hopeless; the defaults are 10);
+- duration 30, 45, 60, 90 or 120 minutes (60 %, 20 %, 10 %, 7 %, 3 %: mostly
+  routine maintenance; a mean of 43 minutes). Ask for 8-10 orders per
+  technician-day (the defaults: 10) for a day that is full but not hopeless:
+  ten orders are about 430 minutes of work, the shift has 510 after its
+  break, and the travel between them takes the rest and more, so the plan
+  has to choose what it leaves out;
 - 0, 1 or 2 required skills (30 %, 50 %, 20 %), taken from the skills of a
   technician drawn at random, so that someone can always do it;
 - windows: 55 % any time (half of them with no window, half with one window
@@ -50,8 +55,8 @@ until inside the square) and 40 % uniform over it.
   has their skills and can reach them in a window, and round(2 %) more are
   locked to such a technician and a start time: on a quarter hour, inside a
   window of the order and a working part of the technician's day with the
-  travel from and back home, and at least an hour away from the technician's
-  other locked starts. An order for which no technician qualifies is skipped
+  travel from and back home, and an hour or more clear of the technician's
+  other locked visits. An order for which no technician qualifies is skipped
   and the next one drawn.
 """
 
@@ -88,7 +93,9 @@ MINUTE = 60
 SHIFT = (8 * HOUR, 17 * HOUR)
 BREAK = Break(11 * HOUR + 30 * MINUTE, 13 * HOUR, 30 * MINUTE)
 
-DURATIONS = ((30, 40), (45, 25), (60, 20), (90, 10), (120, 5))  # (minutes, %)
+HOMES_CENTRAL, HOMES_SPREAD_M = 0.5, 10_000
+SITES_CENTRAL, SITES_SPREAD_M = 0.75, 6_000
+DURATIONS = ((30, 60), (45, 20), (60, 10), (90, 7), (120, 3))  # (minutes, %)
 SKILL_COUNTS = ((0, 30), (1, 50), (2, 20))
 TECH_SKILL_COUNTS = ((1, 30), (2, 45), (3, 25))
 PRIORITIES = ((LOW, 20), (NORMAL, 60), (HIGH, 15), (URGENT, 5))
@@ -113,9 +120,8 @@ def field_day_with_points(orders=100, technicians=10, seed=0, days=1):
             f" not {orders}, {technicians}, {days}"
         )
     rng = random.Random(seed)
-    homes = [_uniform_point(rng) for _ in range(technicians)]
-    sites = [_clustered_point(rng) if rng.random() < 0.6 else _uniform_point(rng)
-             for _ in range(orders)]  # fmt: skip
+    homes = [_point(rng, HOMES_CENTRAL, HOMES_SPREAD_M) for _ in range(technicians)]
+    sites = [_point(rng, SITES_CENTRAL, SITES_SPREAD_M) for _ in range(orders)]
     points = homes + sites
     durations, distances = travel.straight_line(points, ROAD_FACTOR, SPEED_KMH)
     techs = _technicians(rng, technicians, days)
@@ -140,13 +146,13 @@ def _to_point(north_m, east_m):
     return (round(lat, 6), round(lon, 6))
 
 
-def _uniform_point(rng):
-    return _to_point(rng.uniform(-HALF_SIDE_M, HALF_SIDE_M), rng.uniform(-HALF_SIDE_M, HALF_SIDE_M))
-
-
-def _clustered_point(rng):
+def _point(rng, central, spread_m):
+    """Around the centre (normal, ``spread_m``) with probability ``central``,
+    else uniform over the square."""
+    if rng.random() >= central:
+        return _to_point(*(rng.uniform(-HALF_SIDE_M, HALF_SIDE_M) for _ in range(2)))
     while True:
-        north, east = rng.gauss(0, 7_000), rng.gauss(0, 7_000)
+        north, east = rng.gauss(0, spread_m), rng.gauss(0, spread_m)
         if abs(north) <= HALF_SIDE_M and abs(east) <= HALF_SIDE_M:
             return _to_point(north, east)
 
