@@ -80,7 +80,8 @@ def main():
         tasks = [(i, seed, engine) for i in instances for seed in seeds
                  for engine in ("suite", "pyvrp")]  # fmt: skip
         with ThreadPoolExecutor(jobs) as pool:
-            results = list(pool.map(lambda t: run(t[0][2], limit, t[1], t[2]), tasks))
+            runs = [pool.submit(run, i[2], limit, seed, engine) for i, seed, engine in tasks]
+            results = [r.result() for r in runs]
         by = {}
         for (inst, _seed, engine), res in zip(tasks, results, strict=True):
             by.setdefault((inst[1], engine), []).append(res)

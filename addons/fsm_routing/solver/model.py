@@ -160,10 +160,11 @@ class Technician:
             return False
         return order.skills <= self.skills
 
-    def parts(self, shift):
-        """The shift less the absences: the intervals the technician works in."""
+    def parts(self, shift, blocked=()):
+        """The shift less the absences (and ``blocked`` intervals): the
+        intervals the technician works in."""
         parts = [(shift.start, shift.end + self.max_overtime)]
-        for absence in sorted(self.absences, key=lambda w: w.start):
+        for absence in sorted((*self.absences, *blocked), key=lambda w: w.start):
             cut = []
             for start, end in parts:
                 if absence.end <= start or absence.start >= end:

@@ -7,7 +7,6 @@ The map is a road along a line: location i is at ``POINTS[i]`` km, driven at
 import random
 
 import pytest
-
 from solver import (
     LOW,
     NORMAL,
@@ -126,9 +125,9 @@ def test_the_window_is_respected_and_the_one_that_fits_is_used():
     plan = plan_of(prob)
     check_plan(prob, plan)
     _tech, morning = where(plan, "morning")
-    assert 10 * H <= morning.start and morning.end <= 11 * H
+    assert morning.start >= 10 * H and morning.end <= 11 * H
     _tech, far = where(plan, "far")
-    assert far.window == 1 and 15 * H <= far.start and far.end <= 16 * H
+    assert far.window == 1 and far.start >= 15 * H and far.end <= 16 * H
 
 
 def test_the_absent_technician_gets_nothing_in_the_absence():
