@@ -162,9 +162,10 @@ class Clock:
         self.load += order.demand
         self.location, self.time, self.at_home = site, start + order.duration, False
 
-    def _after_home(self, next_part):
+    def _after_home(self, next_part, taken=None):
         """The breaks still pending after going home until ``next_part``
-        starts: one whose window the time at home covers is taken there."""
+        starts: one whose window the time at home covers is taken there (and
+        added to ``taken`` as (start, end))."""
         pending = list(self.pending)
         back = self.time
         if not self.at_home:
@@ -176,6 +177,9 @@ class Clock:
             if bstart > brk.latest or bstart + brk.duration > gap_end:
                 break
             pending.pop(0)
+            if taken is not None:
+                taken.append((bstart, bstart + brk.duration))
+            back = bstart + brk.duration
         return pending
 
     def _go_home(self, next_part):
@@ -185,7 +189,7 @@ class Clock:
             self.distance += self.distances[self.location][home]
             self.travel_time += self.durations[self.location][home]
             self.work_time += back - self.part_start
-        self.pending = self._after_home(next_part)
+        self.pending = self._after_home(next_part, self.breaks)
         self.location = self.tech.start_location
         self.part, self.time, self.at_home, self.load = (
             next_part,

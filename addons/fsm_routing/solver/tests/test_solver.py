@@ -374,3 +374,44 @@ def test_a_week_plans_each_order_on_a_day_its_window_allows():
     check_plan(prob, plan)
     assert plan.visits["thu"][0].shift == 3
     assert plan.visits["any"][0].shift != 0
+
+
+def test_a_break_falls_in_an_absence_when_the_absence_covers_it():
+    lunch = Break(12 * H, 13 * H, 30 * 60)
+    prob = problem(
+        [0, 10],
+        [
+            Order("am", 1, 2 * H, windows=(Window(8 * H, 12 * H),)),
+            Order("pm", 1, 2 * H, windows=(Window(14 * H, 17 * H),)),
+        ],
+        [
+            tech(
+                "ann",
+                shifts=(Shift(8 * H, 17 * H, breaks=(lunch,)),),
+                absences=(Window(12 * H, 14 * H),),
+            )
+        ],
+    )
+    plan = plan_of(prob)
+    check_plan(prob, plan)
+    (route,) = plan.routes
+    assert route.breaks == [(12 * H, int(12.5 * H))]
+    # out 08:00-12:00 and 14:00-17:00 at most: the absence is not working time
+    assert route.working_time <= 7 * H
+
+
+def test_an_order_locked_to_a_technician_goes_to_them_even_into_a_full_day():
+    # Bo's day is full of low-priority jobs; the client insists on Bo
+    jobs = [Order(f"low{i}", 1, 2 * H, priority=LOW) for i in range(4)]
+    prob = problem(
+        [0, 1, 0],
+        [*jobs, Order("mine", 1, 2 * H, locked_technician="bo")],
+        [tech("ann", 2, shifts=(Shift(8 * H, 9 * H),)), tech("bo", 0)],
+    )
+    plan = plan_of(prob)
+    check_plan(prob, plan)
+    assert where(plan, "mine")[0] == "bo"
+    # four two-hour jobs and the locked one do not fit in nine hours: a low
+    # one is left out, not the locked one
+    assert list(reasons(plan).values()) == ["capacity"]
+    assert next(iter(reasons(plan))).startswith("low")
