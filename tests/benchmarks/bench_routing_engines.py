@@ -1,7 +1,7 @@
 """Engine choice for the schedule optimiser: OR-Tools' routing library against PyVRP.
 
-Issue 21 asks to measure both engines on the benchmarks and decide which one
-the solver builds on. This script solves Solomon VRPTW instances with each at
+The figures that chose the engine the solver builds on (PyVRP; see
+addons/fsm_routing/README.md), to measure the choice again. This script solves Solomon VRPTW instances with each at
 the same time limit and prints one table: the best-known distance, PyVRP's
 distance and gap to it, and the same for OR-Tools with two first-solution
 strategies, ``PATH_CHEAPEST_ARC`` and ``PARALLEL_CHEAPEST_INSERTION``, each

@@ -392,10 +392,9 @@ def solve(problem, *, seconds=10.0, seed=0, iterations=None, progress=None, ever
             best = _search(builder, stop, seed)
         parts = builder.parts(best)
         del builder, best  # PyVRP's copies of the matrices
+    # orders locked to a technician alone are inserted by _timed_plan
     sequences = _with_locked(problem, parts, locked)
-    # orders locked to a technician alone are inserted where they cost least
-    pending = [o.id for o in locked if o.locked_start is None]
-    plan = _timed_plan(problem, orders, sequences, left_out, stop.deadline, pending)
+    plan = _timed_plan(problem, orders, sequences, left_out, stop.deadline)
     plan.seconds = time.monotonic() - started
     plan.iterations = stop.iterations
     plan.seed = seed
@@ -559,58 +558,71 @@ def _nearest_shifts(problem, order, timings, techs):
     return [(tech_id, shift) for _d, _name, shift, tech_id in ranked[:REPAIR_SHIFTS]]
 
 
+# How many visits of lower penalty an order that fits nowhere may push out
+# of one technician's day.
+MAX_EVICTIONS = 5
+
+
 def _cheapest_insertion(problem, order, timings, techs, evict):
     """The cheapest feasible place for ``order``: (extra cost, (technician,
     shift), timing, sequence, pushed out) or None. With ``evict`` and no
-    place free, a place may push out one visit of lower penalty (whose
-    penalty then counts)."""
+    place free, a place may push out up to MAX_EVICTIONS visits of lower
+    penalty, the lowest first (their penalties count in the extra cost)."""
     shifts = _nearest_shifts(problem, order, timings, techs)
-    for pushing in (False, True) if evict else (False,):
+    days = []
+    for tech_id, shift in shifts:
+        timing, kept = timings.get((tech_id, shift)) or (
+            schedule(problem, techs[tech_id], shift, []),
+            [],
+        )
+        days.append((tech_id, shift, timing, kept))
+
+    def best_in(tech_id, shift, timing, sequence, out):
         best = None
-        for tech_id, shift in shifts:
-            tech = techs[tech_id]
-            timing, kept = timings.get((tech_id, shift)) or (
-                schedule(problem, tech, shift, []),
-                [],
-            )
-            variants = [(kept, [])]
-            if pushing:
-                variants = [
-                    ([o for o in kept if o is not out], [out])
-                    for out in kept
-                    if out.leave_out_cost < order.leave_out_cost and out.locked_technician is None
-                ]
-            for sequence, out in variants:
-                for pos in range(len(sequence) + 1):
-                    trial = sequence[:pos] + [order] + sequence[pos:]
-                    attempt = schedule(problem, tech, shift, trial)
-                    if attempt.dropped:
-                        continue
-                    extra = attempt.route.cost - timing.route.cost
-                    extra += sum(o.leave_out_cost for o in out)
-                    if best is None or extra < best[0]:
-                        best = (extra, (tech_id, shift), attempt, trial, out)
-        if best is not None:
-            return best
-    return None
+        for pos in range(len(sequence) + 1):
+            trial = sequence[:pos] + [order] + sequence[pos:]
+            attempt = schedule(problem, techs[tech_id], shift, trial)
+            if attempt.dropped:
+                continue
+            extra = attempt.route.cost - timing.route.cost + sum(o.leave_out_cost for o in out)
+            if best is None or extra < best[0]:
+                best = (extra, (tech_id, shift), attempt, trial, list(out))
+        return best
+
+    found = [b for t, sh, timing, kept in days if (b := best_in(t, sh, timing, kept, []))]
+    if not found and evict:
+        for tech_id, shift, timing, kept in days:
+            removable = sorted(
+                (o for o in kept
+                 if o.leave_out_cost < order.leave_out_cost and o.locked_technician is None),
+                key=lambda o: (o.leave_out_cost, -o.duration),
+            )  # fmt: skip
+            for count in range(1, min(MAX_EVICTIONS, len(removable)) + 1):
+                out = removable[:count]
+                sequence = [o for o in kept if o not in out]
+                if b := best_in(tech_id, shift, timing, sequence, out):
+                    found.append(b)
+                    break
+    return min(found, key=lambda b: b[0]) if found else None
 
 
-def _timed_plan(problem, orders, sequences, left_out, deadline, pending=()):
-    """Time every route exactly; insert again what no longer fits (and the
-    ``pending`` orders), highest penalty first, where it costs least, until
-    REPAIR_GRACE past the deadline (the rest is left out). An order that fits
-    nowhere may push out a visit of lower penalty, which is tried again in
-    its turn."""
+def _timed_plan(problem, orders, sequences, left_out, deadline):
+    """Time every route exactly; insert every order not in a route (no
+    longer fitting, locked to a technician alone, or left out by the search),
+    highest penalty first, where it costs least, until REPAIR_GRACE past the
+    deadline (the rest is left out). An order that fits nowhere may push out
+    a visit of lower penalty, which is tried again in its turn."""
     techs = {t.id: t for t in problem.technicians}
     timings = {}
-    queue = list(pending)
     for (tech_id, shift), sequence in sequences.items():
         timing = schedule(problem, techs[tech_id], shift, sequence)
         kept = [o for o in sequence if o.id not in timing.dropped]
         timings[(tech_id, shift)] = (timing, kept)
-        queue += timing.dropped
     by_id = {o.id: o for o in orders}
     planned = {o.id for _timing, kept in timings.values() for o in kept}
+    # what no longer fits, the pending, and what the search left out (an
+    # urgent order it could not place may still push out a low one)
+    queue = [o.id for o in orders if o.id not in planned]
     queue.sort(key=lambda i: -by_id[i].leave_out_cost)
     tries = {}
     while queue and time.monotonic() <= deadline + REPAIR_GRACE:

@@ -9,7 +9,7 @@ A *provider* is any callable ``provider(points) -> (durations, distances)``
 where ``points`` is a sequence of (latitude, longitude) in degrees and both
 results are square numpy int64 arrays indexed like ``points``: seconds and
 metres from row to column, zero on the diagonal. That is what
-``model.Problem`` takes as its matrices. Issue 22 adds an adapter for an
+``model.Problem`` takes as its matrices. The planning addon adds an adapter for an
 OSRM server the firm runs itself, returning the same shape (there the
 matrices need not be symmetric).
 """

@@ -14,6 +14,7 @@ unit takes one time unit, as in the benchmark literature.
 
 import dataclasses
 import pathlib
+import warnings
 
 import numpy as np
 import pyvrp
@@ -179,7 +180,9 @@ def pyvrp_baseline(instance, seconds, seed=0):
         [instance.matrix],
         [instance.matrix],
     )
-    result = pyvrp.solve(data, pyvrp.stop.MaxRuntime(seconds), seed=seed, collect_stats=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PyVRP's own about its penalty bound
+        result = pyvrp.solve(data, pyvrp.stop.MaxRuntime(seconds), seed=seed, collect_stats=False)
     best = result.best
     feasible = best.is_feasible() and best.is_complete()
     return {
