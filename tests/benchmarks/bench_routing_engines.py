@@ -1,9 +1,10 @@
 """Engine choice for the schedule optimiser: OR-Tools' routing library against PyVRP.
 
 The figures that chose the engine the solver builds on (PyVRP; see
-addons/fsm_routing/README.md), to measure the choice again. This script solves Solomon VRPTW instances with each at
-the same time limit and prints one table: the best-known distance, PyVRP's
-distance and gap to it, and the same for OR-Tools with two first-solution
+addons/fsm_routing/README.md), to measure the choice again. This script
+solves Solomon VRPTW instances with each at the same time limit and prints
+one table: the best-known distance, PyVRP's distance and gap to it, and the
+same for OR-Tools with two first-solution
 strategies, ``PATH_CHEAPEST_ARC`` and ``PARALLEL_CHEAPEST_INSERTION``, each
 followed by guided local search. A last line counts the complete plans each
 engine found.
