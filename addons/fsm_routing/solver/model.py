@@ -193,6 +193,19 @@ class Problem:
     # integer cost units per currency unit (the engine works in integers)
     cost_scale: int = 1000
 
+    @classmethod
+    def from_points(cls, orders, technicians, points, provider=None, **options):
+        """A problem whose matrices come from the (latitude, longitude) of each
+        location: ``provider(points)`` -> (durations, distances), by default
+        travel.straight_line (offline); travel.osrm with a server URL bound
+        (functools.partial) asks a routing server."""
+        if provider is None:
+            from .travel import straight_line  # noqa: PLC0415  (travel imports this module)
+
+            provider = straight_line
+        durations, distances = provider(points)
+        return cls(orders, technicians, durations, distances, **options)
+
     def __post_init__(self):
         if self.distances is None:
             self.distances = self.durations

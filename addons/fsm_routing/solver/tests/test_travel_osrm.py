@@ -2,12 +2,13 @@
 requests it makes, the blocks of a large matrix, and the errors it reports."""
 
 import re
+from functools import partial
 from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pytest
 
-from solver import travel
+from solver import Order, Problem, Shift, Technician, travel
 from solver.model import ProblemError
 
 POINTS = [(59.33, 18.06), (59.86, 17.64), (59.61, 16.55), (58.41, 15.62), (59.37, 16.51)]
@@ -124,3 +125,16 @@ def test_bad_points_are_refused_before_any_request():
     with pytest.raises(ProblemError, match="latitude"):
         travel.osrm([(95.0, 18.0)], "http://osrm.test", session=server)
     assert server.urls == []
+
+
+def test_a_problem_from_coordinates_and_a_provider():
+    orders = [Order("o", 1, 600)]
+    techs = [Technician("t", 0, (Shift(0, 86400),))]
+    offline = Problem.from_points(orders, techs, POINTS[:2])
+    np.testing.assert_array_equal(offline.durations, travel.straight_line(POINTS[:2])[0])
+    server = FakeOsrm(POINTS[:2])
+    routed = Problem.from_points(
+        orders, techs, POINTS[:2], partial(travel.osrm, url="http://osrm.test", session=server)
+    )
+    assert len(server.urls) == 1
+    np.testing.assert_array_equal(routed.distances, server.distances)
