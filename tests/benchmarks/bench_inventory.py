@@ -39,6 +39,8 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.tools import SQL
 
+from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
+
 
 def _size(name, default):
     return int(os.environ.get(name, default))
@@ -56,10 +58,7 @@ TZ = "Europe/Stockholm"
 quiet = env(  # noqa: F821 — given by odoo shell
     context=dict(
         env.context,  # noqa: F821
-        tracking_disable=True,
-        mail_create_nolog=True,
-        mail_create_nosubscribe=True,
-        mail_notrack=True,
+        **DISABLED_MAIL_CONTEXT,
         fsm_skip_client_notification=True,
         fsm_skip_service_report=True,
     )

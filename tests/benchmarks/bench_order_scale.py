@@ -57,6 +57,8 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.safe_eval import datetime as safe_datetime, safe_eval, time as safe_time
 
+from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
+
 
 def _size(name, default):
     return int(os.environ.get(name, default))
@@ -85,10 +87,7 @@ assert N_CLIENTS >= N_TEAMS and N_TECHNICIANS >= N_TEAMS, "every team needs clie
 quiet = env(  # noqa: F821 — given by odoo shell
     context=dict(
         env.context,  # noqa: F821
-        tracking_disable=True,
-        mail_create_nolog=True,
-        mail_create_nosubscribe=True,
-        mail_notrack=True,
+        **DISABLED_MAIL_CONTEXT,
         fsm_skip_client_notification=True,
     )
 )

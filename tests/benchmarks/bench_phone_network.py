@@ -88,6 +88,8 @@ from odoo import Command
 from odoo.modules.module import get_module_path
 from odoo.tools import config
 
+from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
+
 TZ = "Europe/Stockholm"
 LOGIN = "bench.phone.tech"
 N_ORDERS = int(os.environ.get("FSM_BENCH_PHONE_ORDERS", "8"))
@@ -162,13 +164,9 @@ if not NGINX_CONF.is_file():
 quiet = env(  # noqa: F821 — given by odoo shell
     context=dict(
         env.context,  # noqa: F821
-        tracking_disable=True,
-        mail_create_nolog=True,
-        mail_create_nosubscribe=True,
-        mail_notrack=True,
+        **DISABLED_MAIL_CONTEXT,
         fsm_skip_client_notification=True,
         fsm_skip_service_report=True,
-        no_reset_password=True,
     )
 )
 

@@ -14,6 +14,8 @@ from datetime import timedelta
 
 from odoo import fields
 
+from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
+
 N_CLIENTS = int(__import__("os").environ.get("FSM_BENCH_CLIENTS", "500"))
 N_REQUESTS = int(__import__("os").environ.get("FSM_BENCH_REQUESTS", "20000"))
 BATCH = 1000
@@ -22,10 +24,7 @@ rng = random.Random(42)
 quiet = env(  # noqa: F821 — given by odoo shell
     context=dict(
         env.context,  # noqa: F821
-        tracking_disable=True,
-        mail_create_nolog=True,
-        mail_create_nosubscribe=True,
-        mail_notrack=True,
+        **DISABLED_MAIL_CONTEXT,
         fsm_skip_client_notification=True,
     )
 )
