@@ -182,7 +182,6 @@ class _Builder:
         """``orders`` go into PyVRP's model; the time-locked ones of ``locked``
         block their technician's day."""
         self.problem = problem
-        self.orders = orders
         self.blocked = defaultdict(list)
         for order in locked:
             if order.locked_start is None:

@@ -11,8 +11,6 @@ import dataclasses
 
 from .model import Route, Visit
 
-UNBOUNDED = (None, None)
-
 
 @dataclasses.dataclass
 class Timing:
@@ -20,7 +18,6 @@ class Timing:
 
     route: Route
     dropped: list  # order ids, in sequence order
-    late_breaks: int = 0  # breaks that could only start after their latest start
 
 
 def fit(order, earliest):
@@ -63,7 +60,6 @@ class Clock:
             key=lambda b: b.earliest,
         )
         self.visits, self.breaks, self.dropped = [], [], []
-        self.late_breaks = 0
         self.distance = self.travel_time = self.work_time = 0
         self.load = 0
         # first departure (the day's start) and the current part's
@@ -105,7 +101,10 @@ class Clock:
     @staticmethod
     def _break_before(brk, order, time, arrival, start):
         """Whether the break goes before this visit: (start, end,
-        before_travel) or None when it can wait until after the visit."""
+        before_travel) or None when it can wait until after the visit. Only
+        after a visit that runs through the whole break window (started before
+        its earliest, ending after its latest) is the break taken late, at
+        once: a job is not interrupted for lunch."""
         at_site = max(arrival, brk.earliest)
         if at_site <= brk.latest and at_site + brk.duration <= start:
             return at_site, at_site + brk.duration, False  # in the wait, free
@@ -149,8 +148,6 @@ class Clock:
         if brk is not None:
             bstart, bend, _before = brk
             self.breaks.append((bstart, bend))
-            if bstart > self.pending[0].latest:
-                self.late_breaks += 1
             self.pending.pop(0)
         travel = self.durations[self.location][site]
         distance = self.distances[self.location][site]
@@ -230,7 +227,7 @@ class Clock:
             overtime=overtime,
             cost=cost,
         )
-        return Timing(route, self.dropped, self.late_breaks)
+        return Timing(route, self.dropped)
 
 
 def schedule(problem, tech, shift_index, orders, **state):
