@@ -1,0 +1,5 @@
+from odoo import models
+
+
+class ServiceDashboard(models.AbstractModel):
+    _inherit = "service.dashboard"
