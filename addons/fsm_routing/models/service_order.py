@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
 # an order without a duration is planned for an hour
@@ -108,3 +109,12 @@ class ServiceOrder(models.Model):
                 order=self.display_name,
             )
         return False
+
+    def action_fsm_insert_urgent(self):
+        """*Insert into today's plan*: the best technician and place for this
+        urgent order now, with its effect on the others, to confirm."""
+        self.ensure_one()
+        if not self._is_coordinator():
+            raise UserError(self.env._("Only a coordinator can re-plan today's visits."))
+        wizard = self.env["service.route.emergency"]._fsm_propose(self)
+        return wizard._fsm_reopen()

@@ -1,1 +1,1 @@
-from . import test_common
+from . import test_common, test_plan

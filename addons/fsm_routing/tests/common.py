@@ -110,6 +110,24 @@ class RoutingCase(FsmCase):
         )
 
     @classmethod
+    def _approved_leave(cls, employee, day=None):
+        """An approved day of time off for ``employee`` on ``day``."""
+        leave_type = cls.env["hr.leave.type"].search([("name", "=", "Routing leave")], limit=1)
+        leave_type = leave_type or cls.env["hr.leave.type"].create(
+            {"name": "Routing leave", "requires_allocation": False, "leave_validation_type": "hr"}
+        )
+        leave = cls.env["hr.leave"].create(
+            {
+                "employee_id": employee.id,
+                "holiday_status_id": leave_type.id,
+                "request_date_from": day or cls.day,
+                "request_date_to": day or cls.day,
+            }
+        )
+        leave.action_approve()
+        return leave
+
+    @classmethod
     def _at(cls, hour, minute=0, day=None):
         return stockholm(day or cls.day, hour, minute)
 
