@@ -8,8 +8,9 @@ each technician is where the records say (a visit in progress: on site until
 it should end; a travel timer running: on the way; otherwise at their last
 GPS fix of the last half hour, the last visit done, or home). The solver's
 ``insert_urgent`` tries each one at every place of the rest of their day;
-the coordinator sees the best and the others, who is delayed and what is
-pushed out, and confirms.
+the options are ranked by its score plus ``DELAY_COST`` per hour other booked
+clients wait, and the coordinator sees the best and the others, who is delayed
+and what is pushed out, and confirms.
 """
 
 import dataclasses
@@ -20,12 +21,16 @@ from odoo.exceptions import UserError
 
 from ..models.route_problem import PlanWorld
 from ..models.service_route_plan import REASON_SENTENCES
-from ..solver.emergency import TechnicianState, insert_urgent
+from ..solver.emergency import URGENCY_COST, TechnicianState, insert_urgent
 from ..solver.model import Plan, Window
 from ..solver.timeline import schedule
 
 # a GPS fix older than this does not say where a technician is
 POSITION_FRESH = timedelta(minutes=30)
+# what an hour's delay of a client already booked weighs when the options are
+# ranked (the solver's score counts the route, what is pushed out and the
+# urgent client's wait; keeping the others' promises matters too)
+DELAY_COST = URGENCY_COST / 2
 
 
 class ServiceRouteEmergency(models.TransientModel):
@@ -115,12 +120,19 @@ class ServiceRouteEmergency(models.TransientModel):
             }
         )
         records = {r.id: r for r in day_orders}
-        for rank, option in enumerate(answer.options, start=1):
+        ranked = []
+        for option in answer.options:
             delayed = [
                 (records[order_id], world.moment(new))
                 for order_id, _old, new in option.delays
                 if world.moment(new) > records[order_id].scheduled_start + timedelta(minutes=1)
             ]
+            late_hours = sum(
+                (new - rec.scheduled_start).total_seconds() / 3600 for rec, new in delayed
+            )
+            ranked.append((option.score + DELAY_COST * late_hours, option, delayed))
+        ranked.sort(key=lambda item: item[0])
+        for rank, (score, option, delayed) in enumerate(ranked, start=1):
             visit = next(v for v in option.route.visits if v.order_id == urgent.id)
             self.env["service.route.emergency.option"].create(
                 {
@@ -130,7 +142,7 @@ class ServiceRouteEmergency(models.TransientModel):
                     "start": world.moment(option.start),
                     "arrival": world.moment(visit.arrival),
                     "travel_minutes": visit.travel_time / 60.0,
-                    "score": option.score,
+                    "score": score,
                     "delayed_ids": [
                         (0, 0, {"order_id": rec.id, "old_start": rec.scheduled_start,
                                 "new_start": new})
@@ -154,15 +166,30 @@ class ServiceRouteEmergency(models.TransientModel):
 
     @api.model
     def _fsm_state(self, world, tech_id, records, items, now):
-        """Where a technician is now, from the records."""
+        """Where a technician is now, from the records: in a visit started
+        (or whose scheduled time covers now) until it should end; on the way
+        when a travel timer runs; otherwise free at their last GPS fix of the
+        last half hour, where their last visit ended, or home."""
         tech = world.technicians[tech_id]
-        done = frozenset(r.id for r in records if r.state in ("in_progress", "done"))
-        running = next((r for r in records if r.state == "in_progress"), None)
-        if running and running.id in items:
-            started = running.date_started or running.scheduled_start
-            free_at = max(now, started + timedelta(hours=running.scheduled_duration or 1.0))
+        current = [r for r in records if r.id in items]
+        ongoing = next((r for r in current if r.state == "in_progress"), None) or next(
+            (
+                r
+                for r in current
+                if r.state in ("dispatched", "accepted")
+                and r.scheduled_start <= now < r.scheduled_end
+            ),
+            None,
+        )
+        past = [
+            r for r in current if r.state == "done" or (r.scheduled_end and r.scheduled_end <= now)
+        ]
+        done = frozenset(r.id for r in past) | frozenset([ongoing.id] if ongoing else [])
+        if ongoing:
+            started = ongoing.date_started or ongoing.scheduled_start
+            free_at = max(now, started + timedelta(hours=ongoing.scheduled_duration or 1.0))
             return TechnicianState(
-                "on_site", items[running.id].location, world.seconds(free_at), done
+                "on_site", items[ongoing.id].location, world.seconds(free_at), done
             )
         employee = self.env["hr.employee"].browse(tech_id)
         fix = (
@@ -174,17 +201,15 @@ class ServiceRouteEmergency(models.TransientModel):
             )
         )
         timer = self.env["service.work.time"]._fsm_running(employee)
-        last_done = [r for r in records if r.state == "done" and r.id in items]
         if fix:
             location = world.point(fix.latitude, fix.longitude)
-        elif last_done:
-            location = items[last_done[-1].id].location
+        elif past:
+            location = items[past[-1].id].location
         else:
             location = tech.start_location
-        status = "travelling" if timer.category == "travel" else "available"
-        if status == "available" and not done and not fix:
-            return TechnicianState("available", tech.start_location, world.seconds(now))
-        return TechnicianState(status, location, world.seconds(now), done)
+        if timer.category == "travel":
+            return TechnicianState("travelling", location, world.seconds(now), done)
+        return TechnicianState("available", location, world.seconds(now), done)
 
     def action_insert(self):
         """Give the urgent order to the chosen technician at the proposed
