@@ -1,7 +1,7 @@
 """Engine choice for the schedule optimiser: OR-Tools' routing library against PyVRP.
 
 The figures that chose the engine the solver builds on (PyVRP; see
-addons/fsm_routing/README.md), to measure the choice again. This script
+addons/fsm_routing/solver/README.md), to measure the choice again. This script
 solves Solomon VRPTW instances with each at the same time limit and prints
 one table: the best-known distance, PyVRP's distance and gap to it, and the
 same for OR-Tools with two first-solution

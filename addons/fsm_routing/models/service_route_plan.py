@@ -1,4 +1,5 @@
 import logging
+from datetime import timedelta
 from collections import defaultdict
 import psycopg2
 
@@ -441,14 +442,19 @@ class ServiceRoutePlan(models.Model):
         for route in plan.routes:
             for sequence, visit in enumerate(route.visits, start=1):
                 record = records[visit.order_id]
+                # on the minute, as a coordinator would write it (never before
+                # the client's window opens)
+                start = world.moment(visit.start).replace(second=0)
+                if record.window_start and start < record.window_start:
+                    start = world.moment(visit.start)
                 lines.append(
                     {
                         "order_id": record.id,
                         "technician_id": route.technician_id,
                         "sequence": sequence,
-                        "arrival": world.moment(visit.arrival),
-                        "start": world.moment(visit.start),
-                        "end": world.moment(visit.end),
+                        "arrival": min(world.moment(visit.arrival), start),
+                        "start": start,
+                        "end": start + timedelta(seconds=int(visit.end - visit.start)),
                         "travel_minutes": visit.travel_time / 60.0,
                         "distance_km": visit.travel_distance / 1000.0,
                         "previous_technician_id": record.technician_id.id,

@@ -1,7 +1,7 @@
 """The optimiser: field-service orders and technicians in, a timed plan out.
 
 The search itself is PyVRP's iterated local search (MIT, C++ with a Python
-API); the figures that chose it over OR-Tools are in the addon's README. This
+API); the figures that chose it over OR-Tools are in solver/README.md. This
 module translates the field-service problem into PyVRP's model and back:
 
 - each working *part* of a technician's shift (the shift less its absences)
