@@ -33,10 +33,10 @@ from odoo import Command, fields
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 from odoo.addons.fsm_routing.models import route_problem, service_route_plan
 
-N_ORDERS = int(os.environ.get("FSM_BENCH_ORDERS", 400))
-N_TECHNICIANS = int(os.environ.get("FSM_BENCH_TECHNICIANS", 40))
+N_ORDERS = int(os.environ.get("FSM_BENCH_ORDERS", "400"))
+N_TECHNICIANS = int(os.environ.get("FSM_BENCH_TECHNICIANS", "40"))
 N_TEAMS = 4
-SOLVE_SECONDS = int(os.environ.get("FSM_BENCH_SOLVE_SECONDS", 30))
+SOLVE_SECONDS = int(os.environ.get("FSM_BENCH_SOLVE_SECONDS", "30"))
 CENTRE = (59.3293, 18.0686)
 
 quiet = env(  # noqa: F821 — given by odoo shell
@@ -77,7 +77,11 @@ group = quiet.ref("fsm_orders.group_fsm_technician")
 started = time.perf_counter()
 users = quiet["res.users"].create(
     [
-        {"name": f"Bench tech {i}", "login": f"bench_tech_{i}", "group_ids": [Command.link(group.id)]}
+        {
+            "name": f"Bench tech {i}",
+            "login": f"bench_tech_{i}",
+            "group_ids": [Command.link(group.id)],
+        }
         for i in range(N_TECHNICIANS)
     ]
 )
@@ -200,7 +204,8 @@ bench(f"write the proposal back (lines, totals, state): {write:.2f} s")
 bench(
     f"plan: {plan.proposed_orders} planned, {plan.proposed_left_out} left out, "
     f"{plan.proposed_km:.0f} km, {plan.proposed_travel_hours:.1f} h travel, "
-    f"{plan.proposed_hours:.1f} h working time, {len(plan.visit_line_ids.technician_id)} technicians"
+    f"{plan.proposed_hours:.1f} h working time, "
+    f"{len(plan.visit_line_ids.technician_id)} technicians"
 )
 reasons = {}
 for line in plan.left_out_line_ids:

@@ -40,8 +40,10 @@ class HrEmployee(models.Model):
         return (
             self.sudo()
             .employee_skill_ids.filtered(
-                lambda s: (not s.valid_from or s.valid_from <= day)
-                and (not s.valid_to or s.valid_to >= day)
+                lambda s: (
+                    (not s.valid_from or s.valid_from <= day)
+                    and (not s.valid_to or s.valid_to >= day)
+                )
             )
             .skill_id
         )
@@ -52,7 +54,7 @@ class HrEmployee(models.Model):
         as naive UTC pairs in time order, absences not taken off (a day's
         attendances are its shift, the gaps between them its breaks)."""
         result = defaultdict(list)
-        by_calendar = defaultdict(lambda: self.browse())
+        by_calendar = defaultdict(self.browse)
         for employee in self:
             by_calendar[employee.resource_calendar_id] |= employee
         for calendar, employees in by_calendar.items():
@@ -73,7 +75,7 @@ class HrEmployee(models.Model):
         holidays of each employee between naive UTC ``start`` and ``stop``,
         clipped to them, as naive UTC pairs in time order."""
         result = defaultdict(list)
-        by_calendar = defaultdict(lambda: self.browse())
+        by_calendar = defaultdict(self.browse)
         for employee in self:
             by_calendar[employee.resource_calendar_id] |= employee
         for calendar, employees in by_calendar.items():

@@ -6,9 +6,7 @@ from .service_route_map import TILE_URL_PARAM
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    fsm_travel_provider = fields.Selection(
-        related="company_id.fsm_travel_provider", readonly=False
-    )
+    fsm_travel_provider = fields.Selection(related="company_id.fsm_travel_provider", readonly=False)
     fsm_road_factor = fields.Float(related="company_id.fsm_road_factor", readonly=False)
     fsm_average_speed = fields.Float(related="company_id.fsm_average_speed", readonly=False)
     fsm_osrm_url = fields.Char(related="company_id.fsm_osrm_url", readonly=False)

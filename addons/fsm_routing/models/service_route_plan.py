@@ -1,13 +1,14 @@
 import logging
-from datetime import timedelta
 from collections import defaultdict
+from datetime import timedelta
+
 import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.translate import LazyTranslate
 
-from ..solver import Progress, solve
+from ..solver import solve
 from ..solver.model import ProblemError
 from .route_problem import PlanWorld
 
@@ -82,9 +83,7 @@ class ServiceRoutePlan(models.Model):
     )
     user_id = fields.Many2one("res.users", "Coordinator", default=lambda self: self.env.user)
     period = fields.Selection([("day", "A day"), ("week", "A week")], default="day", required=True)
-    date_from = fields.Date(
-        "From", required=True, default=lambda self: fields.Date.context_today(self)
-    )
+    date_from = fields.Date("From", required=True, default=fields.Date.context_today)
     date_to = fields.Date("To", compute="_compute_date_to", store=True, readonly=False)
     team_ids = fields.Many2many(
         "service.team", string="Teams", help="Leave empty to plan every team of the company."
@@ -323,16 +322,13 @@ class ServiceRoutePlan(models.Model):
                     "Another plan is taking these orders right now: wait for it, then run again."
                 )
             ) from None
-        other = (
-            self.sudo()
-            .search(
-                [
-                    ("id", "!=", self.id),
-                    ("state", "in", ACTIVE_STATES),
-                    ("order_ids", "in", orders.ids),
-                ],
-                limit=1,
-            )
+        other = self.sudo().search(
+            [
+                ("id", "!=", self.id),
+                ("state", "in", ACTIVE_STATES),
+                ("order_ids", "in", orders.ids),
+            ],
+            limit=1,
         )
         if other:
             raise UserError(
@@ -519,14 +515,23 @@ class ServiceRoutePlan(models.Model):
                 days[tech.id, day].append((record.scheduled_start, record.id))
         distance = travel = work = 0
         planned = 0
-        for (tech_id, _day), visits in days.items():
+        for (tech_id, _day), day_visits in days.items():
             home = world.technicians[tech_id].start_location
-            stops = [home] + [index[order_id] for _start, order_id in sorted(visits)] + [home]
+            visits = sorted(day_visits)
+            stops = [home] + [index[order_id] for _start, order_id in visits] + [home]
             legs = list(zip(stops, stops[1:], strict=False))
             distance += sum(problem.distances[a][b] for a, b in legs)
-            leg_time = sum(problem.durations[a][b] for a, b in legs)
-            travel += leg_time
-            work += leg_time + sum(duration[order_id] for _s, order_id in visits)
+            travel += sum(problem.durations[a][b] for a, b in legs)
+            # out of home, as the solver counts a route: from leaving for the
+            # first visit to being back from the last
+            first, last = visits[0], visits[-1]
+            leave = world.seconds(first[0]) - problem.durations[legs[0][0]][legs[0][1]]
+            back = (
+                world.seconds(last[0])
+                + duration[last[1]]
+                + problem.durations[legs[-1][0]][legs[-1][1]]
+            )
+            work += back - leave
             planned += len(visits)
         return {
             "current_orders": planned,
@@ -575,9 +580,7 @@ class ServiceRoutePlan(models.Model):
             if refusal := order._fsm_planning_refusal(line.technician_id, line.start, line.end):
                 kept.append(refusal)
                 continue
-            order.write(
-                {"technician_id": line.technician_id.id, "scheduled_start": line.start}
-            )
+            order.write({"technician_id": line.technician_id.id, "scheduled_start": line.start})
             dispatched |= order
         self._fsm_dispatch(dispatched)
         for order in unassigned.filtered(lambda o: o.state != "draft"):

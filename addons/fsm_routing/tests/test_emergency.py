@@ -62,8 +62,7 @@ class TestEmergencyInsertion(RoutingCase):
 
     def test_a_full_day_pushes_out_the_low_priority_visit(self):
         lows = [
-            self._visit(self.tech_north, hour, priority="0")
-            for hour in (10, 11, 13, 14, 15, 16)
+            self._visit(self.tech_north, hour, priority="0") for hour in (10, 11, 13, 14, 15, 16)
         ]
         urgent = self._plannable_order(priority="3", hours=2.0)
         wizard = self._propose(urgent)

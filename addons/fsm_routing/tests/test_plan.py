@@ -8,7 +8,7 @@ from odoo.addons.mail.tests.common import mail_new_test_user
 from ..models import service_route_plan
 from ..models.route_problem import PlanWorld
 from ..models.service_route_plan import REASON_SENTENCES
-from ..solver import travel
+from ..solver import Progress, travel
 from .common import RoutingCase
 
 
@@ -20,9 +20,8 @@ class PlanCase(RoutingCase):
         cls.startClassPatcher(patch.object(service_route_plan, "FOREGROUND_SECONDS", 1))
 
     def _plan(self, **vals):
-        return (
-            self.Plan.with_user(self.user_coord_north)
-            .create({"date_from": self.day, "period": "day", **vals})
+        return self.Plan.with_user(self.user_coord_north).create(
+            {"date_from": self.day, "period": "day", **vals}
         )
 
     def _run(self, **vals):
@@ -88,9 +87,7 @@ class TestPlanConstraints(PlanCase):
 
     def test_locks_are_kept(self):
         grinder_skill_free = self._plannable_order(machine=self.env["service.equipment"])
-        grinder_skill_free.write(
-            {"technician_id": self.tech_south.id, "plan_lock": "technician"}
-        )
+        grinder_skill_free.write({"technician_id": self.tech_south.id, "plan_lock": "technician"})
         timed = self._plannable_order(machine=self.env["service.equipment"], site=self.site_kafe)
         timed.write(
             {"technician_id": self.tech_south.id, "scheduled_start": self._at(15),
@@ -207,7 +204,7 @@ class TestPlanBackground(PlanCase):
 
         def solve_reporting(problem, progress, **options):
             # the engine reports about once a second; report at once here
-            progress(service_route_plan.Progress(0.5, 10, 123.0))
+            progress(Progress(0.5, 10, 123.0))
             seen.append((plan.state, plan.progress, plan.progress_message))
             return solve(problem, progress=progress, **options)
 
@@ -229,7 +226,7 @@ class TestPlanBackground(PlanCase):
         def solve_discarded(problem, progress, **options):
             plan.action_discard()
             plan.flush_recordset()
-            answers.append(progress(service_route_plan.Progress(0.1, 1, None)))
+            answers.append(progress(Progress(0.1, 1, None)))
             return solve(problem, progress=progress, **options)
 
         with patch.object(service_route_plan, "solve", solve_discarded):
@@ -336,8 +333,6 @@ class TestPlanAccess(PlanCase):
         self._plannable_order()
         plan = self._run()
         self.assertFalse(self.env["service.route.plan"].search([("id", "=", plan.id)]))
-        self.assertFalse(
-            self.env["service.route.plan.line"].search([("plan_id", "=", plan.id)])
-        )
+        self.assertFalse(self.env["service.route.plan.line"].search([("plan_id", "=", plan.id)]))
         with self.assertRaises(AccessError):
             plan.with_env(self.env).action_apply()

@@ -18,6 +18,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_datetime
 
 from ..models.route_problem import PlanWorld
 from ..models.service_route_plan import REASON_SENTENCES
@@ -103,15 +104,11 @@ class ServiceRouteEmergency(models.TransientModel):
         routes = []
         for tech_id, records in by_tech.items():
             tech = world.technicians[tech_id]
-            shift = next(
-                (i for i, s in enumerate(tech.shifts) if s.end > world.seconds(now)), None
-            )
+            shift = next((i for i, s in enumerate(tech.shifts) if s.end > world.seconds(now)), None)
             if shift is not None:
                 sequence = [items[r.id] for r in records if r.id in items]
                 routes.append(schedule(problem, tech, shift, sequence).route)
-        answer = insert_urgent(
-            problem, Plan(routes, []), urgent, states, now=world.seconds(now)
-        )
+        answer = insert_urgent(problem, Plan(routes, []), urgent, states, now=world.seconds(now))
         wizard = self.create(
             {
                 "order_id": order.id,
@@ -123,7 +120,7 @@ class ServiceRouteEmergency(models.TransientModel):
         ranked = []
         for option in answer.options:
             delayed = [
-                (records[order_id], world.moment(new))
+                (records[order_id], _minute_up(world.moment(new)))
                 for order_id, _old, new in option.delays
                 if world.moment(new) > records[order_id].scheduled_start + timedelta(minutes=1)
             ]
@@ -139,13 +136,20 @@ class ServiceRouteEmergency(models.TransientModel):
                     "wizard_id": wizard.id,
                     "sequence": rank,
                     "technician_id": option.technician_id,
-                    "start": world.moment(option.start),
+                    "start": _minute_up(world.moment(option.start)),
                     "arrival": world.moment(visit.arrival),
                     "travel_minutes": visit.travel_time / 60.0,
                     "score": score,
                     "delayed_ids": [
-                        (0, 0, {"order_id": rec.id, "old_start": rec.scheduled_start,
-                                "new_start": new})
+                        (
+                            0,
+                            0,
+                            {
+                                "order_id": rec.id,
+                                "old_start": rec.scheduled_start,
+                                "new_start": new,
+                            },
+                        )
                         for rec, new in delayed
                     ],  # fmt: skip
                     "pushed_out_ids": [(6, 0, list(option.pushed_out))],
@@ -265,6 +269,23 @@ class ServiceRouteEmergencyOption(models.TransientModel):
     delayed_count = fields.Integer("Visits delayed", compute="_compute_counts")
     pushed_out_ids = fields.Many2many("service.order", string="Pushed out", readonly=True)
     pushed_out_count = fields.Integer("Orders pushed out", compute="_compute_counts")
+    is_chosen = fields.Boolean(compute="_compute_is_chosen")
+
+    @api.depends("technician_id", "start")
+    def _compute_display_name(self):
+        for option in self:
+            option.display_name = self.env._(
+                "%(technician)s at %(time)s",
+                technician=option.technician_id.name,
+                time=format_datetime(self.env, option.start, dt_format="short")
+                if option.start
+                else "",
+            )
+
+    @api.depends("wizard_id.option_id")
+    def _compute_is_chosen(self):
+        for option in self:
+            option.is_chosen = option.wizard_id.option_id == option
 
     @api.depends("delayed_ids", "pushed_out_ids")
     def _compute_counts(self):
@@ -286,3 +307,11 @@ class ServiceRouteEmergencyDelay(models.TransientModel):
     order_id = fields.Many2one("service.order", readonly=True)
     old_start = fields.Datetime("Was", readonly=True)
     new_start = fields.Datetime("Becomes", readonly=True)
+
+
+def _minute_up(moment):
+    """The next whole minute (a visit is announced on the minute, never
+    before the technician can be there)."""
+    if moment.second or moment.microsecond:
+        return moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return moment

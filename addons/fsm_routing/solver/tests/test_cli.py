@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from solver import vrptw
 
 SOLVER_DIR = Path(__file__).resolve().parents[2]

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from solver import URGENT, ProblemError, solve
 from solver.generate import SKILLS, field_day, field_day_with_points
 from solver.travel import straight_line

@@ -7,7 +7,6 @@ The map is a road along a line: location i is at ``POINTS[i]`` km, driven at
 import random
 
 import pytest
-
 from solver import (
     LOW,
     NORMAL,

@@ -7,7 +7,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pytest
-
 from solver import Order, Problem, Shift, Technician, travel
 from solver.model import ProblemError
 
