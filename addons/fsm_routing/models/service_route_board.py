@@ -50,8 +50,8 @@ class ServiceRouteBoard(models.AbstractModel):
         tz = pytz.timezone(self.env.user.tz or "UTC")
 
         def utc(d):
-            return tz.localize(datetime.combine(d, time.min)).astimezone(pytz.utc).replace(
-                tzinfo=None
+            return (
+                tz.localize(datetime.combine(d, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
             )
 
         return day, utc(day), utc(day + timedelta(days=days))
@@ -63,8 +63,7 @@ class ServiceRouteBoard(models.AbstractModel):
     @api.model
     def _bar(self, order, proposed=False):
         end = order["scheduled_end"] or (
-            order["scheduled_start"]
-            + timedelta(hours=order["scheduled_duration"] or DEFAULT_HOURS)
+            order["scheduled_start"] + timedelta(hours=order["scheduled_duration"] or DEFAULT_HOURS)
         )
         start = order["scheduled_start"]
         outside = bool(
@@ -110,7 +109,7 @@ class ServiceRouteBoard(models.AbstractModel):
         day, begin, stop = self._period(start, int(days or 1))
         coordinator = self._is_coordinator()
         Team = self.env["service.team"]
-        all_teams = Team.search_read([], ["name"])
+        all_teams = Team.search_read([("company_id", "in", self.env.companies.ids)], ["name"])
         teams = [t for t in all_teams if not team_ids or t["id"] in team_ids]
         employee_domain = [
             ("is_technician", "=", True),
