@@ -88,6 +88,28 @@ class TestPlanningBoard(RoutingCase):
         self.assertEqual([row["id"] for row in data["rows"]], self.tech_south.ids)
         self.assertEqual([card["id"] for card in data["unplanned"]], self.grinder_job.ids)
 
+    def test_a_proposed_plan_is_shown_over_the_current_one(self):
+        plan = self.env["service.route.plan"].create(
+            {"date_from": self.day, "state": "done", "team_ids": [(6, 0, self.team_north.ids)]}
+        )
+        self.env["service.route.plan.line"].create(
+            [
+                {"plan_id": plan.id, "order_id": self.planned.id,
+                 "technician_id": self.tech_south.id, "start": self._at(14),
+                 "end": self._at(15), "travel_minutes": 20, "sequence": 1},
+                {"plan_id": plan.id, "order_id": self.unplanned_low.id, "left_out": True,
+                 "reason_text": "No time left"},
+            ]
+        )  # fmt: skip
+        data = self._board(plan_id=plan.id)
+        rows = {row["id"]: row for row in data["rows"]}
+        self.assertEqual(rows[self.tech_north.id]["bars"], [], "the plan moves Anna's visit")
+        (bar,) = rows[self.tech_south.id]["bars"]
+        self.assertEqual((bar["id"], bar["proposed"]), (self.planned.id, True))
+        self.assertEqual((bar["start"], bar["travel_minutes"]), (_z(self._at(14)), 20))
+        self.assertEqual(data["plan"]["id"], plan.id)
+        self.assertEqual(self.planned.technician_id, self.tech_north, "nothing applied yet")
+
     def test_a_drop_plans_the_order_on_the_row(self):
         result = self.Board.with_user(self.user_coord_north).move_order(
             self.unplanned_urgent.id, self.tech_north.id, _z(self._at(13))
@@ -123,11 +145,11 @@ class TestPlanningBoard(RoutingCase):
         with self.subTest("skills"):
             self._assert_refused(self.grinder_job, self.tech_north, self._at(10))
         with self.subTest("absence"):
-            self._assert_refused(self.unplanned_low, self.tech_south, self._at(10, day=self.tuesday))
-        with self.subTest("window"):
-            self.unplanned_low.write(
-                {"window_start": self._at(13), "window_end": self._at(16)}
+            self._assert_refused(
+                self.unplanned_low, self.tech_south, self._at(10, day=self.tuesday)
             )
+        with self.subTest("window"):
+            self.unplanned_low.write({"window_start": self._at(13), "window_end": self._at(16)})
             self._assert_refused(self.unplanned_low, self.tech_north, self._at(10))
 
     def test_a_started_order_stays_where_it_is(self):

@@ -21,11 +21,13 @@ class TestPlanningBoardTour(RoutingCase, HttpCase):
             }
         )
         leave.with_context(fsm_replan_confirmed=True).action_approve()
+        # no machines: Erik could take it but for his absence
         planned = self._plannable_order(
-            technician_id=self.tech_north.id, scheduled_start=self._at(9), priority="1"
+            technician_id=self.tech_north.id,
+            scheduled_start=self._at(9),
+            machine=self.env["service.equipment"],
         )
         planned.action_plan()
-        # no machine, so that Anna's skills do not matter
         unplanned = self._plannable_order(
             site=self.site_bar, machine=self.env["service.equipment"], hours=1.0
         )
