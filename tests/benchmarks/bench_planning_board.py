@@ -57,7 +57,9 @@ def bench(text):
 
 
 def at(day, hour, minute=0):
-    local = TZ.localize(datetime.combine(day, datetime.min.time()).replace(hour=hour, minute=minute))
+    local = TZ.localize(
+        datetime.combine(day, datetime.min.time()).replace(hour=hour, minute=minute)
+    )
     return local.astimezone(pytz.utc).replace(tzinfo=None)
 
 
