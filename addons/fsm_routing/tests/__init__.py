@@ -1,1 +1,2 @@
 from . import test_common
+from . import test_positions
