@@ -202,24 +202,20 @@ class PositionController(http.Controller):
         if not isinstance(positions, list):
             raise PayloadError(env._("'positions' must be an array of positions."), 422)
         if len(positions) > MAX_POSITIONS:
-            raise PayloadError(
-                env._("Send at most %s positions per call.", MAX_POSITIONS), 422
-            )
+            raise PayloadError(env._("Send at most %s positions per call.", MAX_POSITIONS), 422)
         fixes, keys = [], []
         for index, entry in enumerate(positions):
             fixes.append(parse_fix(env, entry, index))
             keys.append(self._employee_key(env, entry, index))
         employees = self._find_employees(env, keys)
-        return [(employees[key], fix) for key, fix in zip(keys, fixes)]
+        return [(employees[key], fix) for key, fix in zip(keys, fixes, strict=True)]
 
     def _employee_key(self, env, entry, index):
         """("id", n) or ("badge", text) of one position, or PayloadError (422)."""
         employee_id, badge = entry.get("employee_id"), entry.get("badge")
         where = env._("positions[%s]", index)
         if (employee_id is None) == (badge is None):
-            raise PayloadError(
-                env._("%s: give either 'employee_id' or 'badge'.", where), 422
-            )
+            raise PayloadError(env._("%s: give either 'employee_id' or 'badge'.", where), 422)
         if employee_id is not None:
             if isinstance(employee_id, bool) or not isinstance(employee_id, int):
                 raise PayloadError(env._("%s: 'employee_id' must be an integer.", where), 422)
@@ -259,7 +255,9 @@ class PositionController(http.Controller):
                 if key[0] == "id":
                     message = env._("%(where)s: unknown employee %(id)s.", where=where, id=key[1])
                 else:
-                    message = env._("%(where)s: unknown badge %(badge)s.", where=where, badge=key[1])
+                    message = env._(
+                        "%(where)s: unknown badge %(badge)s.", where=where, badge=key[1]
+                    )
                 raise PayloadError(message, 422)
             if employee.company_id.id not in company_ids:
                 raise PayloadError(
@@ -290,9 +288,7 @@ class PositionController(http.Controller):
                 env._("Your user has no employee in this company: ask your manager to link one.")
             )
         if not isinstance(fixes, list) or len(fixes) > MAX_POSITIONS:
-            raise ValidationError(
-                env._("Send a list of at most %s positions.", MAX_POSITIONS)
-            )
+            raise ValidationError(env._("Send a list of at most %s positions.", MAX_POSITIONS))
         try:
             parsed = [parse_fix(env, fix, index) for index, fix in enumerate(fixes)]
         except PayloadError as exc:

@@ -78,16 +78,17 @@ class ServicePosition(models.Model):
     # ------------------------------------------------------------------
     def _fsm_refusal_reasons(self):
         """{code: sentence} why a fix is not stored, for the integrator and the phone."""
-        _ = self.env._
         return {
-            "coordinates": _("The coordinates are out of range."),
-            "invalid": _("The accuracy, speed or heading is not a valid number."),
-            "future": _("The fix is dated more than 5 minutes in the future."),
-            "too_old": _("The fix is older than the positions the company keeps."),
-            "no_consent": _("The technician does not share their position."),
-            "absence": _("The technician is absent at that time."),
-            "off_duty": _("The fix lies outside the technician's working hours."),
-            "duplicate": _("A position of the technician at that moment is already recorded."),
+            "coordinates": self.env._("The coordinates are out of range."),
+            "invalid": self.env._("The accuracy, speed or heading is not a valid number."),
+            "future": self.env._("The fix is dated more than 5 minutes in the future."),
+            "too_old": self.env._("The fix is older than the positions the company keeps."),
+            "no_consent": self.env._("The technician does not share their position."),
+            "absence": self.env._("The technician is absent at that time."),
+            "off_duty": self.env._("The fix lies outside the technician's working hours."),
+            "duplicate": self.env._(
+                "A position of the technician at that moment is already recorded."
+            ),
         }
 
     @api.model
@@ -214,12 +215,15 @@ class ServicePosition(models.Model):
     def _fsm_purge_domain(self, now=None):
         """The positions older than their company keeps them."""
         now = now or fields.Datetime.now()
-        companies = self.env["res.company"].sudo().with_context(active_test=False).search([])
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("fsm_position_retention_days", ">", 0)])
+        )
         return Domain.OR(
             Domain("company_id", "=", company.id)
-            & Domain(
-                "recorded_at", "<", now - timedelta(days=company.fsm_position_retention_days)
-            )
+            & Domain("recorded_at", "<", now - timedelta(days=company.fsm_position_retention_days))
             for company in companies
         )
 
@@ -282,4 +286,3 @@ def _day_shifts(employees, start, stop):
                 shifts.append((begin, end))
         result[employee.id] = shifts
     return result
-

@@ -64,7 +64,9 @@ class TestPositionRecording(PositionWorldMixin, RoutingCase):
             "phone",
         )
         self.assertEqual(result, {"stored": 3, "refused": []}, "lunch and 10 min early count")
-        first = self._positions().filtered(lambda p: p.recorded_at == stockholm(self.past_day, 9, 30))
+        first = self._positions().filtered(
+            lambda p: p.recorded_at == stockholm(self.past_day, 9, 30)
+        )
         self.assertEqual(
             (first.latitude, first.longitude, first.accuracy, first.speed, first.heading),
             (59.3429, 18.0494, 8.0, 42.0, 270.0),
@@ -115,7 +117,9 @@ class TestPositionRecording(PositionWorldMixin, RoutingCase):
             self.assertEqual(self._codes(result), {0: "absence"}, source)
             self.assertIn("absent", result["refused"][0]["reason"])
         tuesday = self.past_day + timedelta(days=1)
-        result = self.Position._fsm_record(self.tech_north, [self._fix(10, 0, day=tuesday)], "phone")
+        result = self.Position._fsm_record(
+            self.tech_north, [self._fix(10, 0, day=tuesday)], "phone"
+        )
         self.assertEqual(result["stored"], 1, "the day after the leave she works again")
         self.assertEqual(len(self._positions()), 1)
 
@@ -233,7 +237,10 @@ class TestPositionAccess(PositionWorldMixin, CompanySeparationMixin, RoutingCase
         cls._setup_other_company()
         cls.Position._fsm_record(cls.tech_north, [cls._fix(10, 0)], "phone")
         cls.Position._fsm_record(cls.tech_south, [cls._fix(10, 0)], "fleet")
-        cls.anna, cls.erik = cls._positions(cls, cls.tech_north), cls._positions(cls, cls.tech_south)
+        cls.anna, cls.erik = (
+            cls._positions(cls, cls.tech_north),
+            cls._positions(cls, cls.tech_south),
+        )
 
     def test_technician_reads_only_their_own_positions(self):
         mine = self.Position.with_user(self.user_tech_north).search([])
@@ -333,9 +340,7 @@ class TestFleetEndpoint(PositionHttpMixin, RoutingCase, HttpCase):
         self.assertEqual(response.status_code, 200, response.text)
         answer = response.json()
         self.assertEqual(answer["stored"], 3, "Erik's van counts without his phone's consent")
-        self.assertEqual(
-            [(r["index"], r["code"]) for r in answer["refused"]], [(2, "off_duty")]
-        )
+        self.assertEqual([(r["index"], r["code"]) for r in answer["refused"]], [(2, "off_duty")])
         positions = self._positions()
         self.assertEqual(len(positions), 2)
         self.assertEqual(set(positions.mapped("source")), {"fleet"})
@@ -494,7 +499,6 @@ class TestPhoneRoute(PositionHttpMixin, RoutingCase, HttpCase):
             self._phone([self._position(10, 0)])
         self.assertIn("Only technicians", str(cm.exception))
         self.assertFalse(self.Position.search([]))
-
 
 
 @tagged("post_install", "-at_install")
