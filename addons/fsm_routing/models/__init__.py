@@ -11,4 +11,5 @@ from . import (
     service_route_board,
     service_route_map,
     service_dashboard,
+    ir_http,
 )

@@ -1,1 +1,1 @@
-from . import test_board, test_board_tour, test_common, test_emergency, test_plan
+from . import test_board, test_board_tour, test_common, test_emergency, test_plan, test_positions

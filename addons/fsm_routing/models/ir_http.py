@@ -1,0 +1,30 @@
+from odoo import models
+from odoo.http import request
+
+
+class IrHttp(models.AbstractModel):
+    _inherit = "ir.http"
+
+    @classmethod
+    def _handle_error(cls, exception):
+        """A fleet system reads JSON: Odoo's refusals around its endpoint (a
+        missing or wrong API key, a fault) answer JSON too."""
+        # imported here: the controller is loaded after the models
+        from ..controllers.positions import error_response, is_positions_path  # noqa: PLC0415
+
+        if request and is_positions_path(request.httprequest.path):
+            return error_response(exception)
+        return super()._handle_error(exception)
+
+    def session_info(self):
+        """Whether the position service of the web client runs for this user:
+        a technician's browser shares their position while they consent."""
+        result = super().session_info()
+        user = self.env.user
+        if user._is_internal() and user.has_group("fsm_orders.group_fsm_technician"):
+            employee = user.employee_id
+            result["fsm_position"] = {
+                "employee": bool(employee),
+                "sharing": bool(employee and employee.sudo().fsm_share_position),
+            }
+        return result
