@@ -18,11 +18,15 @@ class IrHttp(models.AbstractModel):
 
     def session_info(self):
         """Whether the position service of the web client runs for this user:
-        a technician's browser shares their position while they consent."""
+        a field technician's browser (an employee marked *Field technician*,
+        not every coordinator, whose group implies the technician's) shares
+        their position while they consent."""
         result = super().session_info()
         user = self.env.user
         if user._is_internal() and user.has_group("fsm_orders.group_fsm_technician"):
             employee = user.employee_id
+            if not employee.sudo().is_technician:
+                return result
             result["fsm_position"] = {
                 "employee": bool(employee),
                 "sharing": bool(employee and employee.sudo().fsm_share_position),

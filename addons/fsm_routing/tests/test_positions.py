@@ -538,3 +538,23 @@ class TestPositionTours(PositionWorldMixin, RoutingCase, HttpCase):
         self.user_coord_north.password = "coord_north"
         self.assertFalse(self.user_coord_north.employee_id)
         self.start_tour("/odoo", "fsm_routing_no_position_menu", login="coord_north")
+
+
+@tagged("post_install", "-at_install")
+class TestPositionServiceUsers(RoutingCase, HttpCase):
+    """The phone's position service and its switch are for field
+    technicians, not for every coordinator (whose group implies theirs)."""
+
+    def _session(self, user):
+        user.password = user.login
+        self.authenticate(user.login, user.login)
+        return self.make_jsonrpc_request("/web/session/get_session_info")
+
+    def test_technician_gets_the_service_and_coordinator_not(self):
+        self.assertEqual(
+            self._session(self.user_tech_north).get("fsm_position"),
+            {"employee": True, "sharing": False},
+        )
+        self.assertNotIn("fsm_position", self._session(self.user_coord_north))
+        self.tech_north.fsm_share_position = True
+        self.assertTrue(self._session(self.user_tech_north)["fsm_position"]["sharing"])
