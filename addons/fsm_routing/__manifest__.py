@@ -17,7 +17,6 @@
         "wizards/service_route_emergency_views.xml",
         "views/service_position_views.xml",
         "views/planning_board_views.xml",
-        "views/route_map_views.xml",
         "views/service_order_views.xml",
         "views/service_equipment_category_views.xml",
         "views/hr_employee_views.xml",

@@ -9,7 +9,5 @@ from . import (
     route_problem,
     service_route_plan,
     service_route_board,
-    service_route_map,
-    service_dashboard,
     ir_http,
 )

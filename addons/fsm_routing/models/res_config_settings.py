@@ -1,7 +1,5 @@
 from odoo import fields, models
 
-from .service_route_map import TILE_URL_PARAM
-
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -16,10 +14,4 @@ class ResConfigSettings(models.TransientModel):
     )
     fsm_position_retention_days = fields.Integer(
         related="company_id.fsm_position_retention_days", readonly=False
-    )
-    fsm_map_tile_url = fields.Char(
-        "Map tiles",
-        config_parameter=TILE_URL_PARAM,
-        help="Address of the map tiles, with {z}, {x} and {y}; OpenStreetMap's by default. "
-        "Use the firm's own tile server for heavy use (OpenStreetMap's tile usage policy).",
     )

@@ -641,15 +641,6 @@ class ServiceRoutePlan(models.Model):
             },
         }
 
-    def action_open_map(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.client",
-            "tag": "fsm_routing.route_map",
-            "name": self.name,
-            "params": {"plan_id": self.id, "date": str(self.date_from)},
-        }
-
 
 class ServiceRoutePlanLine(models.Model):
     """A visit of the proposal (technician, arrival, start, travel before

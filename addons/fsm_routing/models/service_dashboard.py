@@ -1,5 +1,0 @@
-from odoo import models
-
-
-class ServiceDashboard(models.AbstractModel):
-    _inherit = "service.dashboard"
