@@ -186,25 +186,23 @@ class ResPartner(models.Model):
         if not self:
             return False
         self.ensure_one()
-        if self.partner_latitude or self.partner_longitude:
-            destination = f"{self.partner_latitude:.6f},{self.partner_longitude:.6f}"
-        else:
-            address = ", ".join(
-                p
-                for p in [
-                    self.street,
-                    self.zip,
-                    self.city,
-                    self.country_id.name,
-                ]
-                if p
-            )
-            if not address:
-                return False
-            destination = address
+        destination = self._fsm_directions_place()
+        if not destination:
+            return False
         return "https://www.google.com/maps/dir/?" + urlencode(
             {"api": "1", "destination": destination}
         )
+
+    def _fsm_directions_place(self):
+        """This address as a place of a Google Maps link: its coordinates,
+        else its street, zip, city and country; False without either."""
+        self.ensure_one()
+        if self.partner_latitude or self.partner_longitude:
+            return f"{self.partner_latitude:.6f},{self.partner_longitude:.6f}"
+        address = ", ".join(
+            p for p in [self.street, self.zip, self.city, self.country_id.name] if p
+        )
+        return address or False
 
     def _fsm_ensure_geolocation(self):
         """Queue sites that have an address but no coordinates for geolocation.

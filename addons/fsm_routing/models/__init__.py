@@ -9,5 +9,6 @@ from . import (
     route_problem,
     service_route_plan,
     service_route_board,
+    service_route_map,
     ir_http,
 )

@@ -15,3 +15,15 @@ class ResConfigSettings(models.TransientModel):
     fsm_position_retention_days = fields.Integer(
         related="company_id.fsm_position_retention_days", readonly=False
     )
+    # the route map's background (models/service_route_map.py); emptied, the
+    # map draws on a blank background and fetches nothing
+    fsm_map_tile_url = fields.Char(
+        "Map tiles",
+        config_parameter="fsm_routing.map_tile_url",
+        help="Address of the map's tiles, with {z}, {x} and {y}. OpenStreetMap's public tiles "
+        "suit a small firm (their usage policy asks for light use); a larger one points this "
+        "at a tile server of its own or of a provider. Empty: the routes are drawn without a map.",
+    )
+    fsm_map_tile_attribution = fields.Char(
+        "Map attribution", config_parameter="fsm_routing.map_tile_attribution"
+    )

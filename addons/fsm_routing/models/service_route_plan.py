@@ -641,6 +641,17 @@ class ServiceRoutePlan(models.Model):
             },
         }
 
+    def action_open_map(self):
+        """The proposal's first day on the route map; the map steps through
+        the other days of a week."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.client",
+            "tag": "fsm_routing.route_map",
+            "name": self.name,
+            "params": {"plan_id": self.id, "date": str(self.date_from)},
+        }
+
 
 class ServiceRoutePlanLine(models.Model):
     """A visit of the proposal (technician, arrival, start, travel before
