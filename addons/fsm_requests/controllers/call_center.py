@@ -28,11 +28,9 @@ An error message never echoes a long input back: it quotes at most its start.
 import json
 from dataclasses import dataclass
 
-from werkzeug.exceptions import HTTPException, Unauthorized
-
 from odoo import fields, http
-from odoo.exceptions import AccessDenied, AccessError, MissingError, UserError, ValidationError
-from odoo.http import SessionExpiredException, request
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.http import request
 from odoo.tools.translate import LazyTranslate
 
 from ..models.res_partner import PHONE_MAX_LENGTH, quote_prefix
@@ -45,28 +43,6 @@ MAX_BODY_BYTES = 2 * 1024 * 1024
 _lt = LazyTranslate(__name__)
 
 CALL_CENTER_PREFIX = "/fsm/call-center/"
-
-
-def error_response(exception):
-    """The JSON answer to an exception Odoo raised around an endpoint of this
-    module (authentication, a fault): the same ``{"error": ...}`` shape as the
-    endpoints' own refusals, never an HTML page or a traceback. In English, as
-    Odoo's own authentication messages: the transaction may be broken here, so
-    nothing is read from the database."""
-    headers = {}
-    if isinstance(exception, HTTPException) and exception.code:
-        status = exception.code
-        message = exception.description or exception.name
-        if isinstance(exception, Unauthorized):
-            headers = {
-                key: value for key, value in exception.get_headers()
-                if key.lower() == "www-authenticate"
-            }  # fmt: skip
-    elif isinstance(exception, (AccessDenied, SessionExpiredException)):
-        status, message = 401, "Use a valid API key as a Bearer Authorization header."
-    else:
-        status, message = 500, "Internal error: nothing was recorded. Try again later."
-    return request.make_json_response({"error": message}, status=status, headers=headers)
 
 
 # What a value of the wrong type is called in an error message, and what was expected.

@@ -37,11 +37,9 @@ import json
 import math
 from datetime import UTC, datetime
 
-from werkzeug.exceptions import HTTPException, Unauthorized
-
 from odoo import http
-from odoo.exceptions import AccessDenied, AccessError, UserError, ValidationError
-from odoo.http import SessionExpiredException, request
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.http import request
 
 POSITIONS_PATH = "/fsm/positions"
 MAX_POSITIONS = 1000
@@ -54,28 +52,6 @@ REQUIRED_FIELDS = ("latitude", "longitude", "recorded_at")
 
 def is_positions_path(path):
     return path == POSITIONS_PATH or path.startswith(POSITIONS_PATH + "/")
-
-
-def error_response(exception):
-    """The JSON answer to an exception Odoo raised around the fleet endpoint
-    (authentication, a fault): the endpoint's own ``{"error": ...}`` shape,
-    never an HTML page or a traceback. In English, as Odoo's own
-    authentication messages: the transaction may be broken here, so nothing
-    is read from the database."""
-    headers = {}
-    if isinstance(exception, HTTPException) and exception.code:
-        status = exception.code
-        message = exception.description or exception.name
-        if isinstance(exception, Unauthorized):
-            headers = {
-                key: value for key, value in exception.get_headers()
-                if key.lower() == "www-authenticate"
-            }  # fmt: skip
-    elif isinstance(exception, (AccessDenied, SessionExpiredException)):
-        status, message = 401, "Use a valid API key as a Bearer Authorization header."
-    else:
-        status, message = 500, "Internal error: nothing was recorded. Try again later."
-    return request.make_json_response({"error": message}, status=status, headers=headers)
 
 
 class PayloadError(Exception):

@@ -1,6 +1,8 @@
 from odoo import models
 from odoo.http import request
 
+from odoo.addons.fsm_orders.controllers.json_api import error_response
+
 
 class IrHttp(models.AbstractModel):
     _inherit = "ir.http"
@@ -10,7 +12,7 @@ class IrHttp(models.AbstractModel):
         """A fleet system reads JSON: Odoo's refusals around its endpoint (a
         missing or wrong API key, a fault) answer JSON too."""
         # imported here: the controller is loaded after the models
-        from ..controllers.positions import error_response, is_positions_path  # noqa: PLC0415
+        from ..controllers.positions import is_positions_path  # noqa: PLC0415
 
         if request and is_positions_path(request.httprequest.path):
             return error_response(exception)

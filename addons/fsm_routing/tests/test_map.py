@@ -84,7 +84,9 @@ class TestRouteMap(CompanySeparationMixin, RoutingCase):
             "numbered in time order, not in the order they were entered",
         )
         self.assertEqual(anna["stops"][0]["point"], _point(self.site_cafe))
-        path = [_point(p) for p in (self.home_north, self.site_cafe, self.site_bar, self.home_north)]
+        path = [
+            _point(p) for p in (self.home_north, self.site_cafe, self.site_bar, self.home_north)
+        ]
         company = self.env.company
         _seconds, metres = straight_line(path, company.fsm_road_factor, company.fsm_average_speed)
         expected = sum(int(metres[i, i + 1]) for i in range(3)) / 1000
