@@ -13,7 +13,8 @@ all teams: cold (the ORM cache emptied before each run) and warm (the same
 call again on a filled cache), the median of FSM_BENCH_REPEAT runs and the SQL
 queries of one run, and a day for one team. The target is under a second
 server-side; nothing is asserted about time, the figures are checked against
-the build (rows, bars, unplanned).
+the build (rows, bars, unplanned). Last, the route map of Monday
+(``service.route.map.get_map_data``), cold and warm.
 
 Sizes: FSM_BENCH_TECHNICIANS (40), FSM_BENCH_TEAMS (4), FSM_BENCH_ORDERS (400).
 """
@@ -175,4 +176,28 @@ def measure(label, days, team_ids=None, cold=True, rows=None, bars=None):
 measure("week, all teams, cold", 7, rows=N_TECHNICIANS, bars=N_ORDERS)
 measure("week, all teams, warm", 7, cold=False, rows=N_TECHNICIANS, bars=N_ORDERS)
 measure("day, one team, cold", 1, team_ids=teams[:1].ids, rows=N_TECHNICIANS // N_TEAMS)
+
+# the route map of Monday, all teams: the board's rows plus sites, homes,
+# kilometres and last positions (service.route.map.get_map_data)
+RouteMap = quiet["service.route.map"].with_user(coordinator)
+for label, cold in (("route map, Monday, all teams, cold", True), ("route map, warm", False)):
+    if not cold:
+        RouteMap.get_map_data(str(monday))
+    runs = []
+    for _i in range(REPEAT):
+        if cold:
+            quiet.invalidate_all()
+            quiet.registry.clear_cache()
+        before = cr.sql_log_count
+        started = time.perf_counter()
+        data = RouteMap.get_map_data(str(monday))
+        runs.append((time.perf_counter() - started) * 1000)
+        queries = cr.sql_log_count - before
+    stops = sum(len(route["stops"]) for route in data["routes"])
+    assert len(data["routes"]) == N_TECHNICIANS, len(data["routes"])
+    bench(
+        f"{label:<44} {statistics.median(runs):8.1f} ms {queries:5d} queries  "
+        f"({len(data['routes'])} routes, {stops} stops, {len(data['unplanned'])} pins, "
+        f"{len(data['no_location'])} without coordinates)"
+    )
 cr.rollback()

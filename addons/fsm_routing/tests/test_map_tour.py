@@ -52,3 +52,26 @@ class TestRouteMapTours(RoutingCase, HttpCase):
         self.touch_enabled = True
         self.user_tech_north.password = "tech_north"
         self.start_tour("/odoo/my-day", "route_of_the_day_tour", login="tech_north")
+
+    def test_review_a_proposed_plan_on_the_map_and_apply_it(self):
+        monday_job = self._plannable_order(
+            site=self.site_kafe, machine=self.env["service.equipment"]
+        )
+        plan = (
+            self.env["service.route.plan"]
+            .with_user(self.user_coord_north)
+            .create({"date_from": self.day, "period": "day", "team_ids": self.team_north.ids})
+        )
+        plan.action_run()
+        self.assertEqual(plan.state, "done", plan.message)
+        line = plan.line_ids.filtered(lambda ln: ln.order_id == monday_job)
+        self.assertFalse(line.left_out)
+        self.user_coord_north.password = "coord_north"
+        self.start_tour(
+            f"/odoo/action-fsm_routing.action_route_plan/{plan.id}",
+            "route_map_plan_tour",
+            login="coord_north",
+        )
+        self.assertEqual(plan.state, "applied")
+        self.assertEqual(monday_job.technician_id, line.technician_id)
+        self.assertEqual(monday_job.scheduled_start, line.start)

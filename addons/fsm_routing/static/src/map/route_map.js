@@ -296,6 +296,17 @@ export class RouteMap extends Component {
         this.state.track = track;
         this.draw(Boolean(track.points.length));
     }
+    async applyPlan() {
+        await this.orm.call("service.route.plan", "action_apply", [[this.state.planId]]);
+        this.notification.add(_t("The proposed plan is applied."), { type: "success" });
+        this.state.planId = false;
+        await this.reload();
+    }
+    async discardPlan() {
+        await this.orm.call("service.route.plan", "action_discard", [[this.state.planId]]);
+        this.state.planId = false;
+        await this.reload();
+    }
     openOrder(orderId) {
         this.action.doAction({
             type: "ir.actions.act_window",

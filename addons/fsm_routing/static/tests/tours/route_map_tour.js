@@ -74,3 +74,27 @@ registry.category("web_tour.tours").add("route_of_the_day_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("route_map_plan_tour", {
+    steps: () => [
+        {
+            content: "From the proposal, its map",
+            trigger: ".o_form_view button[name=action_open_map]",
+            run: "click",
+        },
+        {
+            content: "The proposed visit is a dashed stop on the map",
+            trigger: ".o_fsm_route_map .o_fsm_map_plan",
+        },
+        { trigger: ".o_fsm_map_stop_proposed" },
+        {
+            content: "Apply the plan from the map",
+            trigger: ".o_fsm_map_apply",
+            run: "click",
+        },
+        {
+            content: "Applied: the map shows the plan in place",
+            trigger: ".o_fsm_route_map:not(:has(.o_fsm_map_plan)) .o_fsm_map_stop",
+        },
+    ],
+});
