@@ -15,6 +15,7 @@ import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
+import { applyPlan, discardPlan, toggled } from "@fsm_routing/plan/plan_review";
 
 const { DateTime } = luxon;
 
@@ -30,7 +31,10 @@ export class PlanningBoard extends Component {
         this.orm = useService("orm");
         this.action = useService("action");
         this.notification = useService("notification");
-        const params = { ...(this.props.action.context || {}), ...(this.props.action.params || {}) };
+        const params = {
+            ...(this.props.action.context || {}),
+            ...(this.props.action.params || {}),
+        };
         this.state = useState({
             date: params.date || DateTime.local().toISODate(),
             days: params.days === 7 || params.mode === "week" ? 7 : 1,
@@ -193,20 +197,16 @@ export class PlanningBoard extends Component {
         await this.load();
     }
     async toggleTeam(teamId) {
-        const ids = this.state.teamIds;
-        this.state.teamIds = ids.includes(teamId)
-            ? ids.filter((id) => id !== teamId)
-            : [...ids, teamId];
+        this.state.teamIds = toggled(this.state.teamIds, teamId);
         await this.load();
     }
     async applyPlan() {
-        await this.orm.call("service.route.plan", "action_apply", [[this.state.planId]]);
-        this.notification.add(_t("The proposed plan is applied."), { type: "success" });
+        await applyPlan(this.orm, this.notification, this.state.planId);
         this.state.planId = false;
         await this.load();
     }
     async discardPlan() {
-        await this.orm.call("service.route.plan", "action_discard", [[this.state.planId]]);
+        await discardPlan(this.orm, this.state.planId);
         this.state.planId = false;
         await this.load();
     }

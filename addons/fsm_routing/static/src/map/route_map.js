@@ -17,6 +17,7 @@ import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
+import { applyPlan, discardPlan, toggled } from "@fsm_routing/plan/plan_review";
 
 const { DateTime } = luxon;
 
@@ -54,7 +55,10 @@ export class RouteMap extends Component {
         this.orm = useService("orm");
         this.action = useService("action");
         this.notification = useService("notification");
-        const params = { ...(this.props.action.context || {}), ...(this.props.action.params || {}) };
+        const params = {
+            ...(this.props.action.context || {}),
+            ...(this.props.action.params || {}),
+        };
         this.state = useState({
             date: params.date || DateTime.local().toISODate(),
             teamIds: [],
@@ -69,7 +73,7 @@ export class RouteMap extends Component {
                 loadJS(`${LEAFLET}leaflet.js`),
                 loadCSS(`${LEAFLET}leaflet.css`),
                 this.fetch(),
-            ])
+            ]),
         );
         onMounted(() => {
             this.createMap();
@@ -266,10 +270,7 @@ export class RouteMap extends Component {
         await this.reload();
     }
     async toggleTeam(teamId) {
-        const ids = this.state.teamIds;
-        this.state.teamIds = ids.includes(teamId)
-            ? ids.filter((id) => id !== teamId)
-            : [...ids, teamId];
+        this.state.teamIds = toggled(this.state.teamIds, teamId);
         await this.reload();
     }
     select(route) {
@@ -297,13 +298,12 @@ export class RouteMap extends Component {
         this.draw(Boolean(track.points.length));
     }
     async applyPlan() {
-        await this.orm.call("service.route.plan", "action_apply", [[this.state.planId]]);
-        this.notification.add(_t("The proposed plan is applied."), { type: "success" });
+        await applyPlan(this.orm, this.notification, this.state.planId);
         this.state.planId = false;
         await this.reload();
     }
     async discardPlan() {
-        await this.orm.call("service.route.plan", "action_discard", [[this.state.planId]]);
+        await discardPlan(this.orm, this.state.planId);
         this.state.planId = false;
         await this.reload();
     }

@@ -19,7 +19,7 @@ export class FsmDayRoute extends Component {
         onWillStart(async () => {
             Object.assign(
                 this.state,
-                await this.orm.call("service.route.map", "get_day_route", [])
+                await this.orm.call("service.route.map", "get_day_route", []),
             );
         });
     }
