@@ -16,11 +16,12 @@ on a blank background and fetches nothing, as the tests do.
 
 from urllib.parse import urlencode
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 
 from ..solver import ProblemError
 from ..solver.travel import straight_line
+from .service_route_board import _iso
 
 TILE_URL_PARAM = "fsm_routing.map_tile_url"
 TILE_ATTRIBUTION_PARAM = "fsm_routing.map_tile_attribution"
@@ -62,9 +63,9 @@ class ServiceRouteMap(models.AbstractModel):
         * ``plan``: the proposal laid over the day, as on the board;
         * ``tile_url`` / ``tile_attribution``: the background map, or none.
         """
-        board = self.env["service.route.board"].get_board_data(
-            start=day, days=1, team_ids=team_ids, plan_id=plan_id
-        )
+        Board = self.env["service.route.board"]
+        board = Board.get_board_data(start=day, days=1, team_ids=team_ids, plan_id=plan_id)
+        _day, day_start, day_end = Board._period(day, 1)
         Order = self.env["service.order"]
         order_ids = [bar["id"] for row in board["rows"] for bar in row["bars"]]
         order_ids += [order["id"] for order in board["unplanned"]]
@@ -115,7 +116,7 @@ class ServiceRouteMap(models.AbstractModel):
             "routes": routes,
             "unplanned": unplanned,
             "no_location": no_location,
-            "positions": self._last_positions(employees.ids, board["start"], board["stop"]),
+            "positions": self._last_positions(employees.ids, day_start, day_end),
             "tile_url": ICP.get_param(TILE_URL_PARAM) or False,
             "tile_attribution": ICP.get_param(TILE_ATTRIBUTION_PARAM) or "",
         }
@@ -135,13 +136,11 @@ class ServiceRouteMap(models.AbstractModel):
         return round(sum(int(metres[i, i + 1]) for i in range(len(points) - 1)) / 1000, 1)
 
     @api.model
-    def _last_positions(self, employee_ids, start_iso, stop_iso):
+    def _last_positions(self, employee_ids, begin, stop):
         """The last fix of the day of each of ``employee_ids`` the user may
-        read (technicians their own, coordinators their companies')."""
+        read (technicians their own, coordinators their companies'), between
+        ``begin`` and ``stop`` (naive UTC)."""
         Position = self.env["service.position"]
-        begin, stop = (fields.Datetime.to_datetime(v.rstrip("Z").replace("T", " ")) for v in (
-            start_iso, stop_iso
-        ))  # fmt: skip
         groups = Position._read_group(
             [
                 ("employee_id", "in", employee_ids),
@@ -157,7 +156,7 @@ class ServiceRouteMap(models.AbstractModel):
                 "employee_id": fix.employee_id.id,
                 "name": fix.employee_id.name,
                 "point": [fix.latitude, fix.longitude],
-                "recorded_at": fields.Datetime.to_string(fix.recorded_at).replace(" ", "T") + "Z",
+                "recorded_at": _iso(fix.recorded_at),
                 "accuracy": fix.accuracy,
                 "source": fix.source,
             }
@@ -190,12 +189,7 @@ class ServiceRouteMap(models.AbstractModel):
             "employee_id": employee.id,
             "name": employee.name,
             "points": [
-                [
-                    fix["latitude"],
-                    fix["longitude"],
-                    fields.Datetime.to_string(fix["recorded_at"]).replace(" ", "T") + "Z",
-                ]
-                for fix in fixes
+                [fix["latitude"], fix["longitude"], _iso(fix["recorded_at"])] for fix in fixes
             ],
         }
 

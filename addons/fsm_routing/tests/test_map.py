@@ -122,7 +122,6 @@ class TestRouteMap(CompanySeparationMixin, RoutingCase):
         self.assertFalse(tuesday["positions"], "no fix that day")
 
     def test_a_proposed_plan_shows_on_the_map_as_on_the_board(self):
-        self.pin.skill_ids = False
         plan = self.env["service.route.plan"].create(
             {"date_from": self.day, "scope": "unplanned", "team_ids": [(6, 0, self.team_north.ids)]}
         )

@@ -15,7 +15,7 @@ import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
-import { applyPlan, discardPlan, toggled } from "@fsm_routing/plan/plan_review";
+import { actionParams, applyPlan, discardPlan, toggled } from "@fsm_routing/plan/plan_review";
 
 const { DateTime } = luxon;
 
@@ -31,10 +31,7 @@ export class PlanningBoard extends Component {
         this.orm = useService("orm");
         this.action = useService("action");
         this.notification = useService("notification");
-        const params = {
-            ...(this.props.action.context || {}),
-            ...(this.props.action.params || {}),
-        };
+        const params = actionParams(this.props.action);
         this.state = useState({
             date: params.date || DateTime.local().toISODate(),
             days: params.days === 7 || params.mode === "week" ? 7 : 1,

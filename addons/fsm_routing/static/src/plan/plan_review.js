@@ -1,6 +1,6 @@
 /**
- * What the planning board and the route map share around a proposed plan and
- * their team filter: one place for the calls and the message.
+ * What the planning board and the route map share: how they read the action
+ * that opens them, their team filter, and the calls on a proposed plan.
  */
 import { _t } from "@web/core/l10n/translation";
 
@@ -18,4 +18,9 @@ export async function applyPlan(orm, notification, planId) {
 /** Discard plan ``planId``: nothing changes. */
 export async function discardPlan(orm, planId) {
     await orm.call("service.route.plan", "action_discard", [[planId]]);
+}
+
+/** The parameters a board or map action is opened with (context, then params). */
+export function actionParams(action) {
+    return { ...(action.context || {}), ...(action.params || {}) };
 }
