@@ -1004,6 +1004,12 @@ class ServiceOrder(models.Model):
     # step's can_* field (its button) shows
     # ------------------------------------------------------------------
     @api.model
+    def _fsm_on_the_way(self):
+        """The orders of ``self`` whose technician is travelling to them now.
+        None here: the work-time addon answers from its running travel timers.
+        The client portal's timeline shows the step with the arrival window."""
+        return self.browse()
+
     def _is_coordinator(self):
         """The one coordinator check of the suite (the service desk's too)."""
         return self.env.su or self.env.user.has_group("fsm_orders.group_fsm_coordinator")

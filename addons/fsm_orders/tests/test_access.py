@@ -94,9 +94,15 @@ class TestAccess(FsmCase):
         self.assertIn(self.order_north, Order.search([]), "removing the filter widens the view")
 
     def test_portal_user_and_plain_employee_cannot_read_orders(self):
+        """Neither a plain employee nor a portal user of another client reads
+        the café's orders and machines (the client portal gives a client's
+        contacts their own, and only theirs)."""
+        stranger = self.env["res.partner"].create({"name": "Unrelated Ltd", "is_company": True})
         portal = mail_new_test_user(
-            self.env, login="portal_cafe", groups="base.group_portal",
-            partner_id=self.contact_cafe.id,
+            self.env, login="portal_stranger", groups="base.group_portal",
+            partner_id=self.env["res.partner"].create(
+                {"name": "Ola Stranger", "parent_id": stranger.id}
+            ).id,
         )  # fmt: skip
         employee = mail_new_test_user(self.env, login="clerk", groups="base.group_user")
         for user in (portal, employee):

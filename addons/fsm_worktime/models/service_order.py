@@ -231,3 +231,18 @@ class ServiceOrder(models.Model):
             }
             for entry in entries
         ]
+
+    def _fsm_on_the_way(self):
+        """An order is on the way while a travel timer runs on it."""
+        running = (
+            self.env["service.work.time"]
+            .sudo()
+            .search(
+                [
+                    ("order_id", "in", self.ids),
+                    ("category", "=", "travel"),
+                    ("date_stop", "=", False),
+                ]
+            )
+        )
+        return super()._fsm_on_the_way() | running.order_id.with_env(self.env)

@@ -1,0 +1,35 @@
+{
+    "name": "Field Service: Client Portal",
+    "summary": "The client's side: file requests, follow orders, sign reports, "
+    "see their machines and rate the visit, on a desktop or a phone",
+    "version": "19.0.1.0.0",
+    "category": "Services/Field Service",
+    "license": "LGPL-3",
+    "author": "Field Service Suite contributors",
+    "website": "https://github.com/fsm-suite/fsm-suite",
+    "depends": ["fsm_requests", "portal", "rating"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/fsm_client_portal_security.xml",
+        "data/service_request_type_data.xml",
+        "views/portal_layout_templates.xml",
+        "views/portal_home_templates.xml",
+        "views/portal_timeline_templates.xml",
+        "views/portal_request_templates.xml",
+        "views/portal_order_templates.xml",
+        "views/portal_equipment_templates.xml",
+        "views/service_request_views.xml",
+        "views/service_order_views.xml",
+        "views/rating_views.xml",
+        "wizards/service_desk_statistics_views.xml",
+        "views/menus.xml",
+    ],
+    "demo": ["demo/fsm_client_portal_demo.xml"],
+    "assets": {
+        "web.assets_frontend": [
+            "fsm_client_portal/static/src/interactions/*.js",
+            "fsm_client_portal/static/src/scss/*.scss",
+        ],
+        "web.assets_tests": ["fsm_client_portal/static/tests/tours/*.js"],
+    },
+}
