@@ -54,6 +54,7 @@ DEMO_LOGINS = [
     ("coordinator / planner", "planner", "planner"),
     ("technician (team North)", "tech.anna", "tech.anna"),
     ("technician (team South)", "tech.erik", "tech.erik"),
+    ("client (portal, Mellanrum)", "client.sofia", "client.sofia"),
 ]
 
 

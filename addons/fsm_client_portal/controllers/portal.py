@@ -294,6 +294,8 @@ class FsmClientPortal(ServiceOrderPortal):
                 "order": order_sudo,
                 "timeline": order_sudo._portal_timeline(request.env.user.partner_id),
                 "can_sign": order_sudo.state == "done" and not order_sudo.is_signed,
+                # the logged-in client signs in their own name
+                "signer_name": not request.env.user._is_public() and request.env.user.name,
                 "can_rate": order_sudo._fsm_portal_can_rate(),
                 "rating": order_sudo.rating_ids.filtered("consumed")[:1],
                 "order_url": self._fsm_order_url(access_token),

@@ -216,10 +216,16 @@ class TestRequests(RequestWorldMixin, TransactionCase):
             mine.with_user(self.user_tech_north).write({"title": "changed"})
 
     def test_portal_user_and_plain_employee_see_no_requests(self):
+        """Neither a plain employee nor a portal user of another client reads
+        the café's requests (the client portal gives a client's contacts
+        their own, and only theirs)."""
         request = self._new_request(task_ids=[(0, 0, {"name": "Replace the gasket"})])
+        stranger = self.env["res.partner"].create({"name": "Unrelated Ltd", "is_company": True})
         portal = mail_new_test_user(
-            self.env, login="portal_cafe", groups="base.group_portal",
-            partner_id=self.contact_cafe.id,
+            self.env, login="portal_stranger", groups="base.group_portal",
+            partner_id=self.env["res.partner"].create(
+                {"name": "Ola Stranger", "parent_id": stranger.id}
+            ).id,
         )  # fmt: skip
         clerk = mail_new_test_user(self.env, login="clerk", groups="base.group_user")
         for user in (portal, clerk):

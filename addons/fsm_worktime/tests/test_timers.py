@@ -34,6 +34,18 @@ class TestTimers(WorktimeCase):
         wizard.distance_km = km
         return wizard.save().action_confirm()
 
+    def test_an_order_is_on_the_way_while_its_travel_timer_runs(self):
+        """What the client portal's timeline shows as "technician on the way"."""
+        order = self._order_for()
+        other = self._order_for()
+        self.assertFalse((order | other)._fsm_on_the_way())
+        with freeze_time(self.t0):
+            self._tap(order, "action_fsm_start_travel")
+        self.assertEqual((order | other)._fsm_on_the_way(), order)
+        with freeze_time(self.t0 + timedelta(minutes=20)):
+            self._stop_travel(self._tap(order, "action_fsm_start_work"), 12)
+        self.assertFalse(order._fsm_on_the_way(), "arrived: the work timer runs")
+
     def test_a_visit_from_travel_to_finish(self):
         order = self._order_for()
         t = self.t0
