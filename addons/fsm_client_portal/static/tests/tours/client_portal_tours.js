@@ -36,6 +36,22 @@ registry.category("web_tour.tours").add("fsm_client_portal_file_request", {
             trigger: "select#fsm_location_id:has(option:selected:contains(Odenplan))",
         },
         {
+            content: "A maintenance asks the machine's counters",
+            trigger: "select#fsm_type_id",
+            run: "selectByLabel Maintenance",
+        },
+        {
+            trigger: ".o_fsm_counters:visible input[required]",
+        },
+        {
+            content: "Back to a breakdown: no counter asked",
+            trigger: "select#fsm_type_id",
+            run: "selectByLabel Breakdown",
+        },
+        {
+            trigger: ".o_fsm_counters.d-none:not(:visible)",
+        },
+        {
             content: "The machine is under warranty: no claim asked",
             trigger: ".o_fsm_warranty_claim.d-none:not(:visible)",
         },
