@@ -87,6 +87,9 @@ class TestRequestForm(PortalWorldMixin, MailCase, TransactionCase):
         mails = self._new_mails.filtered(lambda m: self.contact_cafe in m.recipient_ids)
         self.assertEqual(len(mails), 1, "the confirmation email, to the client who filed it")
         self.assertIn(service_request.name, mails.subject)
+        # with a button to the request in the portal
+        self.assertIn("/mail/view?model=service.request", mails.body_html)
+        self.assertIn(f"res_id={service_request.id}", mails.body_html)
 
     def test_another_clients_site_or_machine_is_refused_as_if_typed_in(self):
         before = self._counts()

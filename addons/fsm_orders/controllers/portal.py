@@ -19,6 +19,12 @@ class ServiceOrderPortal(CustomerPortal):
             order_sudo = self._document_check_access("service.order", order_id, access_token)
         except (AccessError, MissingError):
             return request.redirect("/my")
+        stored = report_type == "pdf" and order_sudo._fsm_current_report_pdf()
+        if stored:
+            # the report the client was sent, as long as the order did not change
+            # since: no rendering (wkhtmltopdf) on a portal request
+            headers = self._get_http_headers(order_sudo, "pdf", stored, download)
+            return request.make_response(stored, headers=list(headers.items()))
         if report_type in ("html", "pdf", "text"):
             return self._show_report(
                 model=order_sudo,

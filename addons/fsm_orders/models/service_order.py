@@ -1332,6 +1332,18 @@ class ServiceOrder(models.Model):
             order.sudo().report_attachment_id = attachment
         return self.report_attachment_id
 
+    def _fsm_current_report_pdf(self):
+        """The bytes of the stored service report while it is the order's
+        current one (rendered after the order's last change), else None: the
+        portal then renders a fresh one."""
+        self.ensure_one()
+        attachment = self.sudo().report_attachment_id
+        if not attachment or attachment.mimetype != "application/pdf":
+            return None
+        if attachment.create_date < self.sudo().write_date:
+            return None
+        return attachment.raw or None
+
     def _fsm_send_service_report(self):
         """Store the report and email it to the client, in their language.
 

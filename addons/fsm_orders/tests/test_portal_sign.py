@@ -123,6 +123,32 @@ class TestPortalSignature(FsmWorldMixin, HttpCase):
                 "the file is named by the report's print_report_name",
             )
 
+    def test_the_stored_report_is_served_until_the_order_changes(self):
+        """The PDF the client downloads is the one stored on the order (the
+        one emailed), without rendering it again; once the order changes, a
+        fresh one is rendered."""
+        token = self.order._portal_ensure_token()
+        stored = b"%PDF-1.4 the report as sent"
+        self.order.report_attachment_id = self.env["ir.attachment"].create(
+            {"name": "report.pdf", "raw": stored, "mimetype": "application/pdf",
+             "res_model": "service.order", "res_id": self.order.id}
+        )  # fmt: skip
+        url = f"/my/service-orders/{self.order.id}?access_token={token}&report_type=pdf"
+        Report = type(self.env["ir.actions.report"])
+        with patch.object(Report, "_render_qweb_pdf", side_effect=AssertionError("rendered")):
+            response = self.url_open(url + "&download=true")
+        self.assertEqual(response.content, stored)
+        self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        self.assertTrue(response.headers["Content-Disposition"].startswith("attachment"))
+        self.env.cr.execute(
+            "UPDATE service_order SET write_date = now() + interval '1 minute' WHERE id = %s",
+            [self.order.id],
+        )
+        self.order.invalidate_recordset(["write_date"])
+        response = self.url_open(url)
+        self.assertNotEqual(response.content, stored, "changed since: rendered again")
+        self.assertIn(self.order.name.encode(), response.content)
+
     def test_a_signature_that_is_not_a_picture_changes_nothing(self):
         token = self.order._portal_ensure_token()
         before = self._trail(self.order)
