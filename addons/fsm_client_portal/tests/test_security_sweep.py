@@ -252,3 +252,30 @@ class TestSecuritySweep(PortalWorldMixin, HttpCase):
         self.assertIn(page.status_code, REFUSED)
         self.assertNotIn(self.request_cafe.title, self.url_open("/my/service-requests").text)
         self.assertEqual(self.url_open(f"/my/equipment/{self.machine_cafe.id}").status_code, 404)
+
+    def test_an_internal_notes_file_on_an_own_order_is_not_served(self):
+        """Files are reached through the chatter's tokens of the messages the
+        client sees; a file of the desk's internal note is not one of them."""
+        note = self.order_cafe_done.message_post(
+            body="Client is slow to pay",
+            subtype_xmlid="mail.mt_note",
+            message_type="comment",
+            attachments=[("internal.txt", b"INTERNAL only")],
+        )
+        self.order_cafe_done.message_post(
+            body="We ordered the part for you", subtype_xmlid="mail.mt_comment",
+            message_type="comment",
+        )  # fmt: skip
+        self.authenticate("portal_lisa", "portal_lisa")
+        response = self.url_open(f"/web/content/{note.attachment_ids.id}?download=true")
+        self.assertEqual(response.status_code, 404)
+        self.assertNotIn(b"INTERNAL only", response.content)
+        fetched = self.url_open(
+            "/mail/thread/messages",
+            data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": {
+                "thread_model": "service.order", "thread_id": self.order_cafe_done.id}}),
+            headers={"Content-Type": "application/json"},
+        )  # fmt: skip
+        self.assertIn("We ordered the part for you", fetched.text)
+        self.assertNotIn("Client is slow to pay", fetched.text)
+        self.assertNotIn("internal.txt", fetched.text)
