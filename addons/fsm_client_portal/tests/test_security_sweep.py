@@ -20,18 +20,103 @@ OTHER_PARAMS = {"page": 1}
 REFUSED = (303, 302, 400, 403, 404)
 
 
-def swept_rules(env):
+def swept_rules(env, modules=SWEPT_MODULES):
     """The routes of the swept modules, from Odoo's own routing map: a route
     added later is swept without anyone adding it here."""
     return [
         rule
         for rule in env["ir.http"].routing_map().iter_rules()
-        if (getattr(rule.endpoint, "__module__", "") or "").startswith(SWEPT_MODULES)
+        if (getattr(rule.endpoint, "__module__", "") or "").startswith(tuple(modules))
     ]
 
 
+class PortalSweepMixin:
+    """The sweep itself, for this addon and for the later ones that add
+    portal pages (contracts, repairs): their test class sets
+    ``sweep_modules`` (whose routes are swept) and ``sweep_record_params``
+    ({route parameter: model}), and gives ``_sweep_foreign_records()`` (the
+    other client's record of each model), ``_sweep_own_tokens()`` (a token of
+    one of the user's own records per model), ``_sweep_leak_markers()``,
+    ``_sweep_state()`` (what a call could change) and ``_sweep_params()``
+    (what every call sends: ids of the other client's records too). Each
+    route is called as ``sweep_login`` and logged out, without a token, with
+    an own record's token and with a made-up one."""
+
+    sweep_modules = SWEPT_MODULES
+    sweep_record_params = RECORD_PARAMS
+    sweep_other_params = OTHER_PARAMS
+    sweep_login = None
+
+    def _sweep_url(self, rule, records):
+        values = {}
+        for name in rule.arguments:
+            if name in self.sweep_record_params:
+                values[name] = records[self.sweep_record_params[name]].id
+            elif name in self.sweep_other_params:
+                values[name] = self.sweep_other_params[name]
+            else:
+                self.fail(f"{rule.rule}: add its parameter {name!r} to the sweep's parameters")
+        return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule.rule)
+
+    def _sweep_call(self, rule, method, url, token):
+        params = dict(self._sweep_params())
+        if token:
+            params["access_token"] = token
+        if rule.endpoint.routing["type"] == "jsonrpc":
+            return self.url_open(
+                url,
+                data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": params}),
+                headers={"Content-Type": "application/json"},
+                allow_redirects=False,
+            )
+        if method == "POST":
+            params["csrf_token"] = self._csrf("/web/login")
+            files = {name: ("sweep.png", png_bytes(), "image/png") for name in ("ufile", "proof")}
+            return self.url_open(url, data=params, files=files, allow_redirects=False)
+        return self.url_open(
+            url, params={"access_token": token} if token else None, allow_redirects=False
+        )
+
+    def _sweep(self):
+        """Call every swept route; returns the rules and the number of calls."""
+        rules = swept_rules(self.env, self.sweep_modules)
+        records = self._sweep_foreign_records()
+        tokens = self._sweep_own_tokens()
+        before = self._sweep_state()
+        calls = 0
+        for login in (self.sweep_login, None):
+            self.authenticate(login, login)
+            for rule in rules:
+                url = self._sweep_url(rule, records)
+                params = set(rule.arguments) & set(self.sweep_record_params)
+                model = next((self.sweep_record_params[a] for a in sorted(params)), None)
+                jsonrpc = rule.endpoint.routing["type"] == "jsonrpc"
+                methods = sorted({"GET", "POST"} & set(rule.methods or {"GET", "POST"}))
+                for method in ["POST"] if jsonrpc else methods:
+                    for token in (None, tokens.get(model), "0" * 36):
+                        with self.subTest(user=login, route=rule.rule, method=method, token=token):
+                            response = self._sweep_call(rule, method, url, token)
+                            calls += 1
+                            body = response.text
+                            for marker in self._sweep_leak_markers():
+                                self.assertNotIn(marker, body)
+                            location = response.headers.get("Location", "")
+                            self.assertNotIn(url, location.split("?")[0] if location else "")
+                            if jsonrpc:
+                                answer = response.json()
+                                result = answer.get("result") or {}
+                                self.assertTrue(
+                                    "error" in answer or "error" in result,
+                                    f"{rule.rule} answered {body[:200]}",
+                                )
+                            elif params:
+                                self.assertIn(response.status_code, REFUSED, body[:300])
+        self.assertEqual(self._sweep_state(), before)
+        return rules, calls
+
+
 @tagged("post_install", "-at_install")
-class TestSecuritySweep(PortalWorldMixin, HttpCase):
+class TestSecuritySweep(PortalSweepMixin, PortalWorldMixin, HttpCase):
     """As the café's contact, and logged out, every route of the client
     portal called with the bar's ids, without a token, with a token of the
     café's own record and with a made-up token: refused, nothing of the bar
@@ -56,6 +141,35 @@ class TestSecuritySweep(PortalWorldMixin, HttpCase):
             {"name": "bar.pdf", "raw": b"%PDF-1.4 BARSECRET", "res_model": "service.request",
              "res_id": cls.request_bar.id}
         )  # fmt: skip
+
+    sweep_login = "portal_lisa"
+
+    def _sweep_foreign_records(self):
+        return self.bar_records
+
+    def _sweep_own_tokens(self):
+        return self.cafe_tokens
+
+    def _sweep_leak_markers(self):
+        return self._leak_markers()
+
+    def _sweep_state(self):
+        return self._bar_state()
+
+    def _sweep_params(self):
+        return {
+            "rate": "5",
+            "feedback": "BARSWEEP",
+            "title": "BARSWEEP",
+            "type_id": str(self.type_breakdown.id),
+            "equipment_id": str(self.machine_bar.id),
+            "location_id": str(self.site_bar.id),
+            "name": "BARSWEEP",
+            "signature": base64.b64encode(png_bytes(40, 20)).decode(),
+            # a chatter route's thread: the bar's request
+            "thread_model": "service.request",
+            "thread_id": str(self.request_bar.id),
+        }
 
     def _leak_markers(self):
         return [
@@ -97,82 +211,9 @@ class TestSecuritySweep(PortalWorldMixin, HttpCase):
             "states": tuple(bar.mapped("state")) + (self.request_bar.state,),
         }
 
-    def _url(self, rule):
-        values = {}
-        for name in rule.arguments:
-            if name in RECORD_PARAMS:
-                values[name] = self.bar_records[RECORD_PARAMS[name]].id
-            elif name in OTHER_PARAMS:
-                values[name] = OTHER_PARAMS[name]
-            else:
-                self.fail(f"{rule.rule}: add its parameter {name!r} to the sweep's parameters")
-        return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule.rule)
-
-    def _call(self, rule, method, url, token):
-        routing = rule.endpoint.routing
-        params = {
-            "rate": "5",
-            "feedback": "BARSWEEP",
-            "title": "BARSWEEP",
-            "type_id": str(self.type_breakdown.id),
-            "equipment_id": str(self.machine_bar.id),
-            "location_id": str(self.site_bar.id),
-            "name": "BARSWEEP",
-            "signature": base64.b64encode(png_bytes(40, 20)).decode(),
-            # a chatter route's thread: the bar's request
-            "thread_model": "service.request",
-            "thread_id": str(self.request_bar.id),
-        }
-        if token:
-            params["access_token"] = token
-        if routing["type"] == "jsonrpc":
-            return self.url_open(
-                url,
-                data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": params}),
-                headers={"Content-Type": "application/json"},
-                allow_redirects=False,
-            )
-        if method == "POST":
-            params["csrf_token"] = self._csrf("/web/login")
-            files = {name: ("sweep.png", png_bytes(), "image/png") for name in ("ufile", "proof")}
-            return self.url_open(url, data=params, files=files, allow_redirects=False)
-        return self.url_open(
-            url, params={"access_token": token} if token else None, allow_redirects=False
-        )
-
     def test_every_route_refuses_another_clients_records(self):
-        rules = swept_rules(self.env)
+        rules, calls = self._sweep()
         self.assertGreaterEqual(len(rules), 12, [r.rule for r in rules])
-        before = self._bar_state()
-        calls = 0
-        for login in ("portal_lisa", None):
-            self.authenticate(login, login)
-            for rule in rules:
-                url = self._url(rule)
-                record_route = bool(set(rule.arguments) & set(RECORD_PARAMS))
-                model = next((RECORD_PARAMS[a] for a in rule.arguments if a in RECORD_PARAMS), None)
-                methods = sorted({"GET", "POST"} & set(rule.methods or {"GET", "POST"}))
-                if rule.endpoint.routing["type"] == "jsonrpc":
-                    methods = ["POST"]
-                for method in methods:
-                    for token in (None, self.cafe_tokens.get(model), "0" * 36):
-                        with self.subTest(user=login, route=rule.rule, method=method, token=token):
-                            response = self._call(rule, method, url, token)
-                            calls += 1
-                            body = response.text
-                            for marker in self._leak_markers():
-                                self.assertNotIn(marker, body)
-                            location = response.headers.get("Location", "")
-                            self.assertNotIn(url, location.split("?")[0] if location else "")
-                            if rule.endpoint.routing["type"] == "jsonrpc":
-                                result = response.json().get("result") or {}
-                                self.assertTrue(
-                                    "error" in response.json() or "error" in result,
-                                    f"{rule.rule} answered {body[:200]}",
-                                )
-                            elif record_route:
-                                self.assertIn(response.status_code, REFUSED, body[:300])
-        self.assertEqual(self._bar_state(), before)
         self.assertGreater(calls, 60)
 
     def test_chatter_attachments_and_reports_of_another_client_are_refused(self):
