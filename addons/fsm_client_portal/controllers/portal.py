@@ -10,6 +10,8 @@ from odoo.http import request
 from odoo.addons.fsm_orders.controllers.portal import ServiceOrderPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..models.service_request import PORTAL_MAX_FILES
+
 
 class FsmClientPortal(ServiceOrderPortal):
     """The client's portal: their requests (filed through the guided form),
@@ -261,7 +263,8 @@ class FsmClientPortal(ServiceOrderPortal):
                 "form": form,
                 "errors": errors,
                 "options": options,
-                "max_mb": Request._fsm_portal_upload_limit_mb(),
+                "max_mb": Request._fsm_max_attachment_mb(),
+                "max_files": PORTAL_MAX_FILES,
                 "page_name": "fsm_request_new",
             }
         )

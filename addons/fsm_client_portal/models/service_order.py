@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import UserError
 
 RATING_VALUES = (1, 3, 5)  # rating.mixin's unhappy / okay / happy
@@ -138,12 +138,3 @@ class ServiceOrder(models.Model):
             "done": [("state", "=", "done")],
             "all": [],
         }.get(filterby, [])
-
-    rating_portal_comment = fields.Text(
-        "Client's comment", compute="_compute_rating_portal_comment"
-    )
-
-    @api.depends("rating_ids.feedback")
-    def _compute_rating_portal_comment(self):
-        for order in self:
-            order.rating_portal_comment = order.rating_ids.filtered("consumed")[:1].feedback

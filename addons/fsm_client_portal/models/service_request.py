@@ -5,13 +5,9 @@ from odoo.tools.mimetypes import guess_mimetype
 
 # what a client may attach to a request: photos and documents, recognised from
 # the bytes themselves (never from the name or the browser's word)
-PORTAL_UPLOAD_MIMETYPES = {
-    "image/jpeg": ".jpg",
-    "image/png": ".png",
-    "image/webp": ".webp",
-    "image/gif": ".gif",
-    "application/pdf": ".pdf",
-}
+PORTAL_UPLOAD_MIMETYPES = frozenset(
+    {"image/jpeg", "image/png", "image/webp", "image/gif", "application/pdf"}
+)
 PORTAL_MAX_FILES = 10
 TITLE_MAX_LENGTH = 200
 DESCRIPTION_MAX_LENGTH = 10000
@@ -136,17 +132,9 @@ class ServiceRequest(models.Model):
         return {"client": client, "sites": sites, "machines": machines.sudo(), "types": types}
 
     @api.model
-    def _fsm_portal_upload_limit_mb(self):
-        """Megabytes per file, the desk's limit (``fsm_requests.max_attachment_mb``)."""
-        param = self.env["ir.config_parameter"].sudo().get_param("fsm_requests.max_attachment_mb")
-        try:
-            return float(param or 10)
-        except ValueError:
-            return 10.0
-
-    @api.model
     def _fsm_portal_upload_limit(self):
-        return int(self._fsm_portal_upload_limit_mb() * 1024 * 1024)
+        """Bytes per file: the desk's own limit."""
+        return int(self._fsm_max_attachment_mb() * 1024 * 1024)
 
     @api.model
     def _fsm_portal_check_file(self, name, content):
@@ -158,7 +146,7 @@ class ServiceRequest(models.Model):
             return self.env._(
                 "%(name)s is too large: the limit is %(limit)s MB per file.",
                 name=name,
-                limit=f"{self._fsm_portal_upload_limit_mb():g}",
+                limit=f"{self._fsm_max_attachment_mb():g}",
             )
         if guess_mimetype(content) not in PORTAL_UPLOAD_MIMETYPES:
             return self.env._("%s is not a photo (JPEG, PNG, WebP, GIF) or a PDF document.", name)

@@ -226,7 +226,7 @@ class TestPortalRoutes(PortalWorldMixin, HttpCase):
         self.assertEqual(rating.partner_id, self.contact_cafe)
         self.assertEqual(rating.rated_partner_id, self.user_tech_north.partner_id)
         self.assertEqual(self.order_cafe_done.rating_last_value, 5)
-        self.assertEqual(self.order_cafe_done.rating_portal_comment, "Quick and tidy")
+        self.assertEqual(self.order_cafe_done.rating_last_feedback, "Quick and tidy")
         self.assertIn("Quick and tidy", self.order_cafe_done.message_ids[:1].body)
         page = self._get(self.order_cafe_done.access_url + "?message=rated")
         self.assertIn("o_fsm_rating_given", page)

@@ -407,18 +407,21 @@ class ServiceRequest(models.Model):
         return res
 
     @api.model
+    def _fsm_max_attachment_mb(self):
+        """The largest file the desk takes, in MB (system parameter
+        ``fsm_requests.max_attachment_mb``, 10 by default; the client portal's
+        uploads follow it too)."""
+        param = self.env["ir.config_parameter"].sudo().get_param("fsm_requests.max_attachment_mb")
+        try:
+            return float(param or 10)
+        except ValueError:
+            return 10.0
+
+    @api.model
     def _fsm_strip_big_attachments(self, msg_dict):
-        """Drop incoming attachments over the size limit (system parameter
-        ``fsm_requests.max_attachment_mb``, 10 MB by default); return their names."""
-        limit = (
-            float(
-                self.env["ir.config_parameter"]
-                .sudo()
-                .get_param("fsm_requests.max_attachment_mb", 10)
-            )
-            * 1024
-            * 1024
-        )
+        """Drop incoming attachments over the size limit
+        (``_fsm_max_attachment_mb``); return their names."""
+        limit = self._fsm_max_attachment_mb() * 1024 * 1024
         kept, refused = [], []
         for attachment in msg_dict.get("attachments") or []:
             content = attachment[1] if len(attachment) > 1 else b""
@@ -430,9 +433,7 @@ class ServiceRequest(models.Model):
     def _fsm_note_refused_attachments(self, refused):
         if not refused:
             return
-        limit = (
-            self.env["ir.config_parameter"].sudo().get_param("fsm_requests.max_attachment_mb", 10)
-        )
+        limit = f"{self._fsm_max_attachment_mb():g}"
         for request in self:
             request.message_post(
                 body=self.env._(
