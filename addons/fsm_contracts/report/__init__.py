@@ -1,0 +1,1 @@
+from . import service_contract_income_report, service_contract_profit_report

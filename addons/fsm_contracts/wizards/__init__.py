@@ -1,0 +1,1 @@
+from . import service_order_contract_override
