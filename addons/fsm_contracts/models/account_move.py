@@ -18,3 +18,12 @@ class AccountMove(models.Model):
         "(fsm_contract_id, fsm_period_start) WHERE fsm_contract_id IS NOT NULL",
         "This contract period is already invoiced.",
     )
+
+    def _reverse_moves(self, default_values_list=None, cancel=False):
+        """A credit note of a contract's invoice is the contract's too: the
+        income report counts it against the contract."""
+        default_values_list = default_values_list or [{} for _move in self]
+        for move, values in zip(self, default_values_list, strict=True):
+            if move.fsm_contract_id:
+                values.setdefault("fsm_contract_id", move.fsm_contract_id.id)
+        return super()._reverse_moves(default_values_list=default_values_list, cancel=cancel)

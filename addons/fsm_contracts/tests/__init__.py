@@ -4,5 +4,6 @@ from . import (
     test_maintenance_plans,
     test_portal,
     test_renewal_reminders,
+    test_reports,
     test_security,
 )

@@ -1,3 +1,4 @@
+import base64
 import json
 from datetime import timedelta
 
@@ -5,7 +6,7 @@ from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
-from odoo.addons.fsm_client_portal.tests.common import PortalWorldMixin
+from odoo.addons.fsm_client_portal.tests.common import PortalWorldMixin, png_bytes
 from odoo.addons.fsm_client_portal.tests.test_security_sweep import (
     OTHER_PARAMS,
     RECORD_PARAMS,
@@ -159,8 +160,5 @@ class TestContractPortalSweep(PortalSweepMixin, ContractPortalWorld, HttpCase):
 
 
 def _signature():
-    import base64  # noqa: PLC0415
-
-    from odoo.addons.fsm_client_portal.tests.common import png_bytes  # noqa: PLC0415
 
     return base64.b64encode(png_bytes(40, 20)).decode()
