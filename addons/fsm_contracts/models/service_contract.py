@@ -253,7 +253,7 @@ class ServiceContract(models.Model):
         readonly=True,
         help="The end date of which the client and the responsible were reminded.",
     )
-    close_reason = fields.Char(copy=False, tracking=True)
+    close_reason = fields.Char("Why it ends", copy=False, tracking=True)
     note = fields.Html("Terms")
     document_count = fields.Integer("Documents", compute="_compute_document_count")
     is_covering_today = fields.Boolean(
@@ -601,7 +601,7 @@ class ServiceContract(models.Model):
             )
         today = fields.Date.context_today(self)
         self.filtered(lambda c: c.date_end < today).write({"state": "expired"})
-        self.env["service.order"]._fsm_refresh_contracts(self)
+        self._fsm_refresh_covered()
         return True
 
     def action_close(self):
@@ -620,7 +620,7 @@ class ServiceContract(models.Model):
                 # made by itself (the accountant credits it from the invoice)
                 vals["date_next_invoice"] = False
             contract.write(vals)
-        self.env["service.order"]._fsm_refresh_contracts(self)
+        self._fsm_refresh_covered()
         return True
 
     def action_reset_to_draft(self):
@@ -634,8 +634,15 @@ class ServiceContract(models.Model):
                     )
                 )
         self.write({"state": "draft", "date_next_invoice": False})
-        self.env["service.order"]._fsm_refresh_contracts(self)
+        self._fsm_refresh_covered()
         return True
+
+    def _fsm_refresh_covered(self):
+        """The open requests and the orders not invoiced of these contracts'
+        clients find their contracts again (one was confirmed, closed or
+        set back to draft)."""
+        self.env["service.order"]._fsm_refresh_contracts(self)
+        self.env["service.request"]._fsm_refresh_contracts(self)
 
     @api.model
     def _cron_expire_contracts(self):

@@ -128,6 +128,9 @@ class ServiceOrder(models.Model):
         )
         self.env.add_to_compute(self._fields["contract_ids"], orders)
         self.env.add_to_compute(self._fields["contract_id"], orders)
+        orders._recompute_recordset(["contract_ids", "contract_id"])
+        # what follows from the contracts (the invoice status) follows them
+        orders.modified(["contract_ids"])
 
     def _fsm_override_contracts(self, contracts, reason):
         """A coordinator's choice of contracts (maybe none), with its reason

@@ -36,6 +36,23 @@ class ServiceRequest(models.Model):
                 company=request.company_id,
             )
 
+    @api.model
+    def _fsm_refresh_contracts(self, contracts):
+        """Open requests of these contracts' clients find their contracts
+        again; their deadline follows (unless set by hand)."""
+        if not contracts:
+            return
+        requests = self.sudo().search(
+            [
+                ("commercial_partner_id", "in", contracts.commercial_partner_id.ids),
+                ("state", "not in", ("closed", "cancelled")),
+            ]
+        )
+        self.env.add_to_compute(self._fields["contract_ids"], requests)
+        requests._recompute_recordset(["contract_ids"])
+        # the deadline follows the contracts' response time
+        requests.modified(["contract_ids"])
+
     @api.depends("contract_ids.cover_summary")
     def _compute_contract_cover_summary(self):
         for request in self:

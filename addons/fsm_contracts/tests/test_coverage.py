@@ -102,6 +102,26 @@ class TestCoverage(ContractWorldMixin, TransactionCase):
             msg="a contract without hours for the priority leaves the type's",
         )
 
+    def test_open_request_and_order_find_a_contract_confirmed_after_them(self):
+        request = self._new_request(priority="3")
+        order = self._new_order()
+        done = self._visit()
+        self.assertEqual(done.invoice_status, "to_invoice")
+        closed = self._new_request(priority="3")
+        closed.action_close(reason="Solved on the phone")
+        self.assertFalse(closed.contract_ids)
+        contract = self._contract(sla_hours_urgent=2.0)
+        self.assertEqual(request.contract_ids, contract)
+        self.assertEqual(order.contract_ids, contract)
+        self.assertEqual(done.invoice_status, "no", "its labour is covered now")
+        self.assertFalse(closed.contract_ids, "a closed request stays as it was")
+        self.assertAlmostEqual(
+            (request.deadline - request.date_registered).total_seconds() / 3600, 2.0
+        )
+        contract.action_reset_to_draft()
+        self.assertFalse(request.contract_ids)
+        self.assertFalse(order.contract_ids)
+
     # ------------------------------------------------------------------
     # settlement
     # ------------------------------------------------------------------
