@@ -40,6 +40,20 @@ def period_bounds(day, period):
     return start, start + relativedelta(months=months, days=-1)
 
 
+def _cover_field(string):
+    """How a contract covers a service: its type's default, then as set."""
+    return fields.Selection(
+        COVER_CHOICES,
+        string,
+        required=True,
+        compute="_compute_covers",
+        precompute=True,
+        store=True,
+        readonly=False,
+        tracking=True,
+    )
+
+
 class ServiceContract(models.Model):
     """A service contract with a client: what it covers, how fast the firm
     answers, what the client pays per period, and the maintenance it plans.
@@ -158,36 +172,9 @@ class ServiceContract(models.Model):
         domain="[('commercial_partner_id', '=', commercial_partner_id)]",
         help="Every machine at these sites, and the work done there without a machine.",
     )
-    cover_labour = fields.Selection(
-        COVER_CHOICES,
-        "Labour",
-        required=True,
-        compute="_compute_covers",
-        precompute=True,
-        store=True,
-        readonly=False,
-        tracking=True,
-    )
-    cover_travel = fields.Selection(
-        COVER_CHOICES,
-        "Travel",
-        required=True,
-        compute="_compute_covers",
-        precompute=True,
-        store=True,
-        readonly=False,
-        tracking=True,
-    )
-    cover_parts = fields.Selection(
-        COVER_CHOICES,
-        "Parts",
-        required=True,
-        compute="_compute_covers",
-        precompute=True,
-        store=True,
-        readonly=False,
-        tracking=True,
-    )
+    cover_labour = _cover_field("Labour")
+    cover_travel = _cover_field("Travel")
+    cover_parts = _cover_field("Parts")
     cover_product_ids = fields.Many2many(
         "product.product",
         string="Covered products",
@@ -523,12 +510,8 @@ class ServiceContract(models.Model):
     def _fsm_sla_hours(self, priority):
         """The contract's response time for ``priority``, 0 when it sets none."""
         self.ensure_one()
-        return {
-            "0": self.sla_hours_low,
-            "1": self.sla_hours_normal,
-            "2": self.sla_hours_high,
-            "3": self.sla_hours_urgent,
-        }.get(priority or "1", 0.0)
+        # the same fields, in the order of the priorities, as the request types'
+        return self[self.env["service.request.type"].SLA_FIELDS[int(priority or "1")]]
 
     # ------------------------------------------------------------------
     # CRUD
@@ -912,6 +895,7 @@ class ServiceContract(models.Model):
     def _fsm_invoice_due_periods(self, today):
         """Invoice each period of the contract that has begun by ``today``,
         moving ``date_next_invoice`` with each invoice."""
+        today = fields.Date.to_date(today)
         invoices = self.env["account.move"]
         for contract in self:
             while contract.date_next_invoice and contract.date_next_invoice <= today:
