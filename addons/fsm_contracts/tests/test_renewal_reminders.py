@@ -120,6 +120,9 @@ class TestRenewalAndReminders(ContractWorldMixin, SMSCommon):
         offer.action_confirm()
         renewed = contract.next_contract_id
         self.assertTrue(renewed)
+        self.assertEqual(
+            offer.invoice_status, "no", "the periods are invoiced by the contract, not the offer"
+        )
         self.assertEqual(renewed.previous_contract_id, contract)
         self.assertEqual(renewed.state, "running")
         self.assertEqual(
