@@ -164,9 +164,12 @@ def test_a_visit_done_offline_reaches_the_server_once(planner, anna, phone, tmp_
         domain=[("order_id", "=", order_id)], fields=["product_id", "quantity_used"],
     )  # fmt: skip
     assert [(p["product_id"][0], p["quantity_used"]) for p in parts] == [(gasket["id"], 1)]
+    # break and work tapped within one second start at the same second: the
+    # order they were made in breaks the tie
     times = planner(
         "service.work.time", "search_read",
-        domain=[("order_id", "=", order_id)], fields=["category", "date_stop"], order="date_start",
+        domain=[("order_id", "=", order_id)], fields=["category", "date_stop"],
+        order="date_start, id",
     )  # fmt: skip
     assert [t["category"] for t in times] == ["work", "break", "work"]
     assert all(t["date_stop"] for t in times), "finishing stopped the last timer"
