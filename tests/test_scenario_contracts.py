@@ -11,7 +11,7 @@ import time
 from datetime import date, datetime, timedelta
 
 from test_scenario_api import SIGNATURE_PNG
-from test_scenario_worktime import _fill_required_answers
+from test_scenario_worktime import _fill_required_answers, _order_for_anna_now
 
 
 def _solna_machine(planner):
@@ -72,22 +72,11 @@ def test_a_covered_visit_bills_only_what_the_contract_leaves(planner, anna):
             "product.product", "search_read", domain=[("default_code", "=", "GAS-85")],
             fields=["id"],
         )[0]  # fmt: skip
-        anna_id = planner("hr.employee", "search", domain=[("user_id.login", "=", "tech.anna")])
-        start = datetime.utcnow().replace(microsecond=0) - timedelta(minutes=10)
-        order_id = planner(
-            "service.order", "create",
-            vals_list=[{
-                "partner_id": machine["partner_id"][0],
-                "location_id": machine["location_id"][0],
-                "equipment_ids": [[6, 0, [machine["id"]]]],
-                "technician_id": anna_id[0],
-                "scheduled_start": start.strftime("%Y-%m-%d %H:%M:%S"),
-                "scheduled_duration": 1.0,
-                "part_ids": [[0, 0, {"product_id": gasket["id"], "quantity_planned": 1}]],
-            }],
-        )[0]  # fmt: skip
-        planner("service.order", "action_plan", ids=[order_id])
-        planner("service.order", "action_dispatch", ids=[order_id])
+        order_id = _order_for_anna_now(planner, machine)
+        planner(
+            "service.order", "write", ids=[order_id],
+            vals={"part_ids": [[0, 0, {"product_id": gasket["id"], "quantity_planned": 1}]]},
+        )  # fmt: skip
         order = planner("service.order", "read", ids=[order_id], fields=["contract_id"])[0]
         assert order["contract_id"][0] == contract_id
 

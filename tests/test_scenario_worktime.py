@@ -13,8 +13,10 @@ from datetime import datetime, timedelta
 from test_scenario_api import SIGNATURE_PNG, answer_required_questions
 
 
-def _order_for_anna_now(planner):
-    machine = planner(
+def _order_for_anna_now(planner, machine=None):
+    """An order for Anna now, dispatched, on ``machine`` (a search_read row
+    with its partner and site) or the demo's first machine."""
+    machine = machine or planner(
         "service.equipment", "search_read",
         domain=[("commercial_partner_id", "!=", False)], fields=["partner_id", "location_id"],
         limit=1,

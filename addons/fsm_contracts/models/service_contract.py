@@ -243,9 +243,6 @@ class ServiceContract(models.Model):
     close_reason = fields.Char("Why it ends", copy=False, tracking=True)
     note = fields.Html("Terms")
     document_count = fields.Integer("Documents", compute="_compute_document_count")
-    is_covering_today = fields.Boolean(
-        "Covers today", compute="_compute_is_covering_today", search="_search_is_covering_today"
-    )
 
     _name_company_unique = models.Constraint(
         "UNIQUE(name, company_id)", "Another contract already has this number."
@@ -314,17 +311,6 @@ class ServiceContract(models.Model):
         for contract in self:
             contract.document_count = counts.get(contract.id, 0)
 
-    def _compute_is_covering_today(self):
-        today = fields.Date.context_today(self)
-        for contract in self:
-            contract.is_covering_today = contract._fsm_covers_day(today)
-
-    def _search_is_covering_today(self, operator, value):
-        if operator not in ("=", "!="):
-            return NotImplemented
-        domain = self._fsm_covering_domain(fields.Date.context_today(self))
-        return domain if (operator == "=") == bool(value) else ~domain
-
     def _compute_access_url(self):
         result = super()._compute_access_url()
         for contract in self:
@@ -367,7 +353,6 @@ class ServiceContract(models.Model):
             "currency_id",
             "billing_period",
             "access_url",
-            "is_covering_today",
         }
 
     def _portal_renewal_offers(self):
